@@ -572,9 +572,8 @@ impl<'a> RetryInput<'a> {
 /// 6. **Budget**: withdraw the retry's cost (5 for throttling, 14 otherwise);
 ///    if the bucket cannot pay → `budget_exhausted`.
 pub fn decide(config: &RetryConfig, input: &RetryInput<'_>) -> RetryDecision {
-    let retry_after = input.retry_after();
-    let kind = match classify(input, retry_after.is_some()) {
-        Ok(kind) => kind,
+    let (kind, retry_after) = match classify(input) {
+        Ok(classified) => classified,
         Err(reason) => return RetryDecision::DoNotRetry { reason },
     };
     let stop = |reason| RetryDecision::DoNotRetry { reason };
@@ -614,15 +613,19 @@ pub fn decide(config: &RetryConfig, input: &RetryInput<'_>) -> RetryDecision {
     }
 }
 
-/// Step 1 of [`decide`].
-fn classify(input: &RetryInput<'_>, has_retry_after: bool) -> Result<RetryKind, DoNotRetryReason> {
+/// Step 1 of [`decide`]: the kind of retry, and the valid `Retry-After` (read
+/// only once a response is known to be neither a decline nor refused by
+/// `Should-Retry: false`).
+fn classify(input: &RetryInput<'_>) -> Result<(RetryKind, Option<Duration>), DoNotRetryReason> {
     let resend_is_safe = input.has_idempotency_key || input.idempotent_method;
     let http = match input.failure {
         Failure::Transport(TransportFailure::Cancelled) => return Err(DoNotRetryReason::Deadline),
-        Failure::Transport(TransportFailure::ConnectFailed) => return Ok(RetryKind::Transient),
+        Failure::Transport(TransportFailure::ConnectFailed) => {
+            return Ok((RetryKind::Transient, None));
+        }
         Failure::Transport(TransportFailure::FailedAfterSend) => {
             return if resend_is_safe {
-                Ok(RetryKind::Transient)
+                Ok((RetryKind::Transient, None))
             } else {
                 Err(DoNotRetryReason::OutcomeUnknown)
             };
@@ -637,6 +640,8 @@ fn classify(input: &RetryInput<'_>, has_retry_after: bool) -> Result<RetryKind, 
         return Err(DoNotRetryReason::ServerDeclined);
     }
     let server_says_retry = should_retry == Some(true);
+    let retry_after = input.retry_after();
+    let has_retry_after = retry_after.is_some();
     let in_flight = matches!(http.code, Some("idempotency_key_in_use" | "lock_timeout"));
     let kind = match http.status {
         408 | 425 => RetryKind::Transient,
@@ -650,7 +655,7 @@ fn classify(input: &RetryInput<'_>, has_retry_after: bool) -> Result<RetryKind, 
     let not_processed =
         matches!(http.status, 425 | 429) || kind == RetryKind::Conflict || server_says_retry;
     if not_processed || resend_is_safe {
-        Ok(kind)
+        Ok((kind, retry_after))
     } else {
         Err(DoNotRetryReason::OutcomeUnknown)
     }
