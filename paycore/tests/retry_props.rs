@@ -76,6 +76,7 @@ impl OwnedFailure {
         match self {
             Self::Transport(0) => Failure::connect_failed(),
             Self::Transport(1) => Failure::failed_after_send(),
+            Self::Transport(2) => Failure::stale_connection(),
             Self::Transport(_) => Failure::cancelled(),
             Self::Http {
                 status,
@@ -101,7 +102,7 @@ impl OwnedFailure {
 
 fn failure() -> impl Strategy<Value = OwnedFailure> {
     prop_oneof![
-        (0u8..3).prop_map(OwnedFailure::Transport),
+        (0u8..4).prop_map(OwnedFailure::Transport),
         (status(), error_type(), code(), code()).prop_map(
             |(status, error_type, code, decline_code)| {
                 OwnedFailure::Http {
@@ -292,7 +293,8 @@ proptest! {
                     prop_assert!(after <= c.config.max_retry_after().max(c.config.max_backoff()));
                 }
             }
-            prop_assert!(c.attempt.max(1) < c.config.max_attempts());
+            let extra = u32::from(matches!(c.failure, OwnedFailure::Transport(2)));
+            prop_assert!(c.attempt.max(1) < c.config.max_attempts().saturating_add(extra));
         }
     }
 
@@ -367,7 +369,7 @@ proptest! {
                 ),
             }
         }
-        if matches!(c.failure, OwnedFailure::Transport(1)) {
+        if matches!(c.failure, OwnedFailure::Transport(1 | 2)) {
             prop_assert_eq!(d, RetryDecision::DoNotRetry { reason: DoNotRetryReason::OutcomeUnknown });
         }
     }
@@ -471,6 +473,7 @@ fn transport_failure_codes_round_trip() {
     for t in [
         TransportFailure::ConnectFailed,
         TransportFailure::FailedAfterSend,
+        TransportFailure::StaleConnection,
         TransportFailure::Cancelled,
     ] {
         assert_eq!(TransportFailure::from_code(t.code()), Some(t));

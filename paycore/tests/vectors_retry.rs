@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::Value;
 use paycore::retry::{
     BudgetConfig, Failure, HttpFailure, RetryBudget, RetryConfig, RetryDecision, RetryInput,
-    TransportFailure, backoff_ceiling, decide,
+    RetryKind, TransportFailure, backoff_ceiling, decide,
 };
 
 fn main() {
@@ -141,10 +141,10 @@ fn check_decision(
             let want_kind = common::str_field(expected, "kind")?;
             let want_tokens = u32_field(expected, "tokens")?;
             // The intermediate values, so a divergence shows which step differs.
-            let base = if kind.is_throttling() {
-                config.throttle_base_delay()
-            } else {
-                config.base_delay()
+            let base = match kind {
+                RetryKind::Throttling => config.throttle_base_delay(),
+                RetryKind::StaleConnection => Duration::ZERO,
+                _ => config.base_delay(),
             };
             let ceiling = backoff_ceiling(base, config.max_backoff(), u32_field(input, "attempt")?);
             let want_ceiling = Duration::from_millis(u64_field(expected, "backoff_ceiling_ms")?);

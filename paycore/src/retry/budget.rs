@@ -104,12 +104,14 @@ impl BudgetConfig {
         self.success_reward
     }
 
-    /// What a retry of this kind costs.
+    /// What a retry of this kind costs: the throttle cost for throttling,
+    /// nothing for a stale pooled connection (not a sign of server trouble),
+    /// the retry cost otherwise.
     pub const fn cost_of(&self, kind: RetryKind) -> u32 {
-        if kind.is_throttling() {
-            self.throttle_cost
-        } else {
-            self.retry_cost
+        match kind {
+            RetryKind::Throttling => self.throttle_cost,
+            RetryKind::StaleConnection => 0,
+            _ => self.retry_cost,
         }
     }
 }

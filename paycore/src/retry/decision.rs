@@ -22,6 +22,13 @@ pub enum TransportFailure {
     /// partly) sent: the server may have acted on it, so a retry is safe only
     /// with an idempotency key or an idempotent method.
     FailedAfterSend,
+    /// A connection reused from the pool turned out to be closed by the peer
+    /// (reset, `EPIPE`) while the request was being written, before any
+    /// response byte: the usual keep-alive race, not a sign of server trouble.
+    /// Retried at once on a new connection, free of budget, and allowed one
+    /// attempt beyond `max_attempts` (so even with retries off). The request
+    /// may have reached the server, so it needs a key or an idempotent method.
+    StaleConnection,
     /// The caller's overall deadline passed or the caller cancelled: stop.
     Cancelled,
 }
@@ -32,15 +39,21 @@ impl TransportFailure {
         match self {
             Self::ConnectFailed => "connect_failed",
             Self::FailedAfterSend => "failed_after_send",
+            Self::StaleConnection => "stale_connection",
             Self::Cancelled => "cancelled",
         }
     }
 
     /// The failure whose [`code`](TransportFailure::code) is `code`.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::ConnectFailed, Self::FailedAfterSend, Self::Cancelled]
-            .into_iter()
-            .find(|t| t.code() == code)
+        [
+            Self::ConnectFailed,
+            Self::FailedAfterSend,
+            Self::StaleConnection,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|t| t.code() == code)
     }
 }
 
@@ -134,6 +147,11 @@ impl Failure<'_> {
         Self::Transport(TransportFailure::FailedAfterSend)
     }
 
+    /// [`TransportFailure::StaleConnection`].
+    pub const fn stale_connection() -> Self {
+        Self::Transport(TransportFailure::StaleConnection)
+    }
+
     /// [`TransportFailure::Cancelled`].
     pub const fn cancelled() -> Self {
         Self::Transport(TransportFailure::Cancelled)
@@ -163,6 +181,9 @@ impl From<TransportFailure> for Failure<'_> {
 pub enum RetryKind {
     /// A network failure, 408 Request Timeout or 425 Too Early.
     Transient,
+    /// A pooled keep-alive connection was found closed
+    /// ([`TransportFailure::StaleConnection`]): no backoff, no budget cost.
+    StaleConnection,
     /// 429, or 503 with a valid `Retry-After`: the server asks clients to slow
     /// down. Throttling base delay (1 s) and throttling cost (5).
     Throttling,
@@ -180,6 +201,7 @@ impl RetryKind {
     pub const fn code(self) -> &'static str {
         match self {
             Self::Transient => "transient",
+            Self::StaleConnection => "stale_connection",
             Self::Throttling => "throttling",
             Self::ServerError => "server_error",
             Self::Conflict => "conflict",
@@ -549,7 +571,8 @@ impl<'a> RetryInput<'a> {
 ///    [`RetryKind`]):
 ///    * transport: connect failures are retried; failures after sending only
 ///      with an idempotency key or an idempotent method (else `outcome_unknown`);
-///      cancellation is `deadline`;
+///      a stale pooled connection likewise, but at once, free of budget and
+///      with one attempt beyond `max_attempts`; cancellation is `deadline`;
 ///    * card declines (see [`declines`](super::declines)) are never retried,
 ///      whatever the other signals say;
 ///    * `Should-Retry: false` (or an alias) stops any other status;
@@ -578,7 +601,12 @@ pub fn decide(config: &RetryConfig, input: &RetryInput<'_>) -> RetryDecision {
     };
     let stop = |reason| RetryDecision::DoNotRetry { reason };
     let attempt = input.attempt.max(1);
-    if attempt >= config.max_attempts() {
+    let max_attempts = if kind == RetryKind::StaleConnection {
+        config.max_attempts().saturating_add(1)
+    } else {
+        config.max_attempts()
+    };
+    if attempt >= max_attempts {
         return stop(DoNotRetryReason::AttemptsExhausted);
     }
     let server_delay = retry_after.or(input.rate_limit_hint);
@@ -587,10 +615,10 @@ pub fn decide(config: &RetryConfig, input: &RetryInput<'_>) -> RetryDecision {
             return stop(DoNotRetryReason::RetryAfterTooLong { after: d });
         }
     }
-    let base = if kind.is_throttling() {
-        config.throttle_base_delay()
-    } else {
-        config.base_delay()
+    let base = match kind {
+        RetryKind::Throttling => config.throttle_base_delay(),
+        RetryKind::StaleConnection => Duration::ZERO,
+        _ => config.base_delay(),
     };
     let backoff = exponential_backoff(base, config.max_backoff(), attempt, input.random);
     let after = server_delay.map_or(backoff, |d| d.max(backoff));
@@ -626,6 +654,13 @@ fn classify(input: &RetryInput<'_>) -> Result<(RetryKind, Option<Duration>), DoN
         Failure::Transport(TransportFailure::FailedAfterSend) => {
             return if resend_is_safe {
                 Ok((RetryKind::Transient, None))
+            } else {
+                Err(DoNotRetryReason::OutcomeUnknown)
+            };
+        }
+        Failure::Transport(TransportFailure::StaleConnection) => {
+            return if resend_is_safe {
+                Ok((RetryKind::StaleConnection, None))
             } else {
                 Err(DoNotRetryReason::OutcomeUnknown)
             };
