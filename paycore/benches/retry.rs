@@ -44,9 +44,9 @@ fn bench_decide(c: &mut Criterion) {
     g.bench_function("402_decline", |b| {
         b.iter(|| {
             let failure = HttpFailure::new(black_box(402))
-                .error_type(black_box("card_error"))
-                .code(black_box("card_declined"))
-                .decline_code(black_box("insufficient_funds"));
+                .with_error_type(black_box("card_error"))
+                .with_code(black_box("card_declined"))
+                .with_decline_code(black_box("insufficient_funds"));
             let input = RetryInput::new(failure)
                 .headers(&headers_402)
                 .attempt(1)

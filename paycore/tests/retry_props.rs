@@ -86,13 +86,13 @@ impl OwnedFailure {
             } => {
                 let mut h = HttpFailure::new(*status);
                 if let Some(t) = error_type {
-                    h = h.error_type(t);
+                    h = h.with_error_type(t);
                 }
                 if let Some(c) = code {
-                    h = h.code(c);
+                    h = h.with_code(c);
                 }
                 if let Some(d) = decline_code {
-                    h = h.decline_code(d);
+                    h = h.with_decline_code(d);
                 }
                 Failure::Http(h)
             }
@@ -342,7 +342,7 @@ proptest! {
         let codes: Vec<_> = known_decline_codes().collect();
         let (code, action) = codes[i % codes.len()];
         let headers = [("Should-Retry", "true")];
-        let input = RetryInput::new(HttpFailure::new(status).decline_code(code))
+        let input = RetryInput::new(HttpFailure::new(status).with_decline_code(code))
             .headers(&headers)
             .idempotency_key(true);
         prop_assert_eq!(

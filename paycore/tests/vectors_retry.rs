@@ -92,13 +92,13 @@ fn failure(f: &Value) -> Result<Failure<'_>, String> {
     let mut h = HttpFailure::new(status);
     let e = &f["error"];
     if let Some(t) = opt_str(e, "type") {
-        h = h.error_type(t);
+        h = h.with_error_type(t);
     }
     if let Some(c) = opt_str(e, "code") {
-        h = h.code(c);
+        h = h.with_code(c);
     }
     if let Some(d) = opt_str(e, "decline_code") {
-        h = h.decline_code(d);
+        h = h.with_decline_code(d);
     }
     Ok(Failure::Http(h))
 }

@@ -79,23 +79,39 @@ impl<'a> HttpFailure<'a> {
         }
     }
 
+    /// A response with this status and the error envelope's fields, each
+    /// `None` when absent (the shape the bindings convert from).
+    pub const fn from_parts(
+        status: u16,
+        error_type: Option<&'a str>,
+        code: Option<&'a str>,
+        decline_code: Option<&'a str>,
+    ) -> Self {
+        Self {
+            status,
+            error_type,
+            code,
+            decline_code,
+        }
+    }
+
     /// Sets the error `type` (`card_error`, `invalid_request_error`, `api_error`, ...).
     #[must_use]
-    pub const fn error_type(mut self, error_type: &'a str) -> Self {
+    pub const fn with_error_type(mut self, error_type: &'a str) -> Self {
         self.error_type = Some(error_type);
         self
     }
 
     /// Sets the error `code` (`card_declined`, `idempotency_key_in_use`, ...).
     #[must_use]
-    pub const fn code(mut self, code: &'a str) -> Self {
+    pub const fn with_code(mut self, code: &'a str) -> Self {
         self.code = Some(code);
         self
     }
 
     /// Sets the `decline_code` (`insufficient_funds`, `do_not_honor`, ...).
     #[must_use]
-    pub const fn decline_code(mut self, decline_code: &'a str) -> Self {
+    pub const fn with_decline_code(mut self, decline_code: &'a str) -> Self {
         self.decline_code = Some(decline_code);
         self
     }
@@ -106,17 +122,17 @@ impl<'a> HttpFailure<'a> {
     }
 
     /// The error `type`, if any.
-    pub const fn get_error_type(&self) -> Option<&'a str> {
+    pub const fn error_type(&self) -> Option<&'a str> {
         self.error_type
     }
 
     /// The error `code`, if any.
-    pub const fn get_code(&self) -> Option<&'a str> {
+    pub const fn code(&self) -> Option<&'a str> {
         self.code
     }
 
     /// The `decline_code`, if any.
-    pub const fn get_decline_code(&self) -> Option<&'a str> {
+    pub const fn decline_code(&self) -> Option<&'a str> {
         self.decline_code
     }
 

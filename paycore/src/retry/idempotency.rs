@@ -315,8 +315,8 @@ mod tests {
         let mut t = FakeTransport {
             script: vec![Err(Failure::Http(
                 HttpFailure::new(402)
-                    .error_type("card_error")
-                    .code("card_declined"),
+                    .with_error_type("card_error")
+                    .with_code("card_declined"),
             ))],
             seen_keys: vec![],
         };

@@ -42,10 +42,14 @@
 //! );
 //!
 //! // A card decline is never retried; the reason carries the action.
-//! let decline = HttpFailure::new(402).error_type("card_error").code("card_declined").decline_code("expired_card");
+//! let decline = HttpFailure::new(402)
+//!     .with_error_type("card_error")
+//!     .with_code("card_declined")
+//!     .with_decline_code("expired_card");
 //! let d = decide(&config, &RetryInput::new(decline).idempotency_key(true));
 //! let reason = d.reason().unwrap();
-//! assert_eq!((reason.code(), reason.action().map(|a| a.code())), ("user_action_required", Some("update_card_details")));
+//! assert_eq!(reason.code(), "user_action_required");
+//! assert_eq!(reason.action().map(|a| a.code()), Some("update_card_details"));
 //! ```
 
 pub mod backoff;
