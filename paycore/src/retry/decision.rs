@@ -604,11 +604,13 @@ impl<'a> RetryInput<'a> {
 ///    `now`), else the rate-limit hint. Longer than `max_retry_after` →
 ///    `retry_after_too_long`.
 /// 4. **Delay** = `max(server wait, full-jitter backoff)`, the backoff with
-///    base 1 s for throttling and 50 ms otherwise, capped at 20 s. The server's
+///    base 1 s for throttling, 0 for a stale connection and 50 ms otherwise,
+///    capped at 20 s. The server's
 ///    wait is a floor (RFC 9110: do not come back earlier); the jitter on top
 ///    still spreads clients that received the same `Retry-After`.
 /// 5. **Deadline**: if `delay >= time_left` → `deadline`.
-/// 6. **Budget**: withdraw the retry's cost (5 for throttling, 14 otherwise);
+/// 6. **Budget**: withdraw the retry's cost (5 for throttling, 0 for a stale
+///    connection, 14 otherwise);
 ///    if the bucket cannot pay → `budget_exhausted`.
 pub fn decide(config: &RetryConfig, input: &RetryInput<'_>) -> RetryDecision {
     let (kind, retry_after) = match classify(input) {
