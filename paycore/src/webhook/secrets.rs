@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::WebhookError;
 use crate::crypto::{
-    ED25519_KEY_LEN, Ed25519PrivateKey, Ed25519PublicKey, HmacSha256Key, KeyError, b64_decode,
+    ED25519_KEY_LEN, Ed25519PrivateKey, Ed25519PublicKey, HmacSha256Key, KeyError,
 };
 
 /// Prefix of a Standard Webhooks symmetric secret.
@@ -115,24 +115,27 @@ fn has_unknown_prefix(secret: &str) -> bool {
     }
 }
 
-/// Standard base64, with the `=` padding optional. The decoded bytes are
-/// zeroed when dropped.
+/// Standard base64, with the `=` padding optional and non-zero trailing bits
+/// ignored: what the Python reference library (which appends `==` and decodes
+/// leniently) accepts, so a secret that works there works here. The decoded
+/// bytes are zeroed when dropped.
 fn decode_b64_lenient(s: &str) -> Result<Zeroizing<Vec<u8>>, WebhookError> {
+    use base64::Engine as _;
+    use base64::alphabet::STANDARD;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
     if s.is_empty() {
         return Err(WebhookError::EmptySecret);
     }
-    let padding = match s.len() % 4 {
-        0 => "",
-        2 => "==",
-        3 => "=",
-        _ => return Err(WebhookError::InvalidSecret),
-    };
-    let mut padded = Zeroizing::new(String::with_capacity(s.len() + padding.len()));
-    padded.push_str(s);
-    padded.push_str(padding);
-    b64_decode(&padded)
+    LENIENT
+        .decode(s)
         .map(Zeroizing::new)
-        .ok_or(WebhookError::InvalidSecret)
+        .map_err(|_| WebhookError::InvalidSecret)
 }
 
 #[cfg(test)]
