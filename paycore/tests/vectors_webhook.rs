@@ -129,7 +129,7 @@ fn verify(case: &Value, scheme: Scheme, secrets: &[String]) -> Result<(), String
         let ts_header = verified
             .signature_header
             .replace("-signature", "-timestamp");
-        if verified.msg_id.as_deref() != headers.get(&id_header) {
+        if verified.msg_id != headers.get(&id_header) {
             return Err(format!("msg_id {:?}", verified.msg_id));
         }
         let ts = headers.get(&ts_header).and_then(|t| t.parse().ok());

@@ -38,12 +38,12 @@ fn decode(scheme: Scheme, value: &str) -> Option<[u8; HMAC_SHA256_LEN]> {
     }
 }
 
-pub(super) fn verify<H: Headers + ?Sized>(
+pub(super) fn verify<'h, H: Headers + ?Sized>(
     scheme: Scheme,
     keys: &[HmacSha256Key],
     body: &[u8],
-    headers: &H,
-) -> Result<Verified, WebhookError> {
+    headers: &'h H,
+) -> Result<Verified<'h>, WebhookError> {
     let name = header(scheme);
     let value = non_empty(headers, name).ok_or(WebhookError::MissingHeader(name))?;
     let sig = decode(scheme, value).ok_or(WebhookError::NoMatchingSignature)?;

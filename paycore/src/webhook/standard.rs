@@ -31,39 +31,60 @@ const SVIX: Family = Family {
     signature: "svix-signature",
 };
 
-/// The `webhook-*` family if any of its headers is present, else `svix-*` if
-/// any of those is, else `webhook-*` (whose names the errors then report).
-fn family<H: Headers + ?Sized>(headers: &H) -> &'static Family {
-    if headers.get(STANDARD.id).is_some() {
-        return &STANDARD;
+/// The header family and the `id` value: the `webhook-*` family if any of its
+/// headers is present, else `svix-*` if any of those is, else `webhook-*`
+/// (whose names the errors then report). The common case costs one lookup.
+fn family<H: Headers + ?Sized>(headers: &H) -> (&'static Family, Option<&str>) {
+    if let Some(id) = headers.get(STANDARD.id) {
+        return (&STANDARD, Some(id));
     }
     let any = |f: &Family| {
         headers.get(f.id).is_some()
             || headers.get(f.timestamp).is_some()
             || headers.get(f.signature).is_some()
     };
-    if !any(&STANDARD) && any(&SVIX) {
+    let names = if !any(&STANDARD) && any(&SVIX) {
         &SVIX
     } else {
         &STANDARD
-    }
+    };
+    (names, headers.get(names.id))
 }
 
-pub(super) fn verify<H: Headers + ?Sized>(
+/// The values of the signature header: the usual single value is kept, so
+/// the headers are scanned once.
+enum SignatureValues<'h> {
+    One(&'h str),
+    Several,
+}
+
+pub(super) fn verify<'h, H: Headers + ?Sized>(
     keys: &[StandardKey],
     options: &Options,
     body: &[u8],
-    headers: &H,
+    headers: &'h H,
     now: i64,
-) -> Result<Verified, WebhookError> {
-    let names = family(headers);
-    let id = non_empty(headers, names.id).ok_or(WebhookError::MissingHeader(names.id))?;
+) -> Result<Verified<'h>, WebhookError> {
+    let (names, id) = family(headers);
+    let id = id
+        .filter(|v| !is_blank(v))
+        .ok_or(WebhookError::MissingHeader(names.id))?;
     let ts_text =
         non_empty(headers, names.timestamp).ok_or(WebhookError::MissingHeader(names.timestamp))?;
-    if non_empty(headers, names.signature).is_none() {
-        return Err(WebhookError::MissingHeader(names.signature));
-    }
-    if id.contains('.') {
+    let mut first = None;
+    let mut count = 0usize;
+    let mut any_non_blank = false;
+    headers.for_each_value(names.signature, &mut |v| {
+        first.get_or_insert(v);
+        count = count.saturating_add(1);
+        any_non_blank |= !is_blank(v);
+    });
+    let values = match (first, count) {
+        _ if !any_non_blank => return Err(WebhookError::MissingHeader(names.signature)),
+        (Some(v), 1) => SignatureValues::One(v),
+        _ => SignatureValues::Several,
+    };
+    if id.bytes().any(|b| b == b'.') {
         return Err(WebhookError::InvalidMsgId);
     }
     let timestamp = parse_canonical_i64(ts_text).ok_or(WebhookError::InvalidTimestamp)?;
@@ -76,7 +97,7 @@ pub(super) fn verify<H: Headers + ?Sized>(
         match key {
             StandardKey::Hmac(k) => {
                 let tag = k.mac(&parts);
-                for_each_signature(headers, names.signature, "v1", &mut |sig| {
+                for_each_signature(headers, names.signature, &values, "v1", &mut |sig| {
                     let mut buf = [0u8; HMAC_SHA256_LEN];
                     if b64_decode_into(sig, &mut buf) == Some(HMAC_SHA256_LEN) && ct_eq(&buf, &tag)
                     {
@@ -86,7 +107,7 @@ pub(super) fn verify<H: Headers + ?Sized>(
                 });
             }
             StandardKey::Ed25519 { public, .. } => {
-                for_each_signature(headers, names.signature, "v1a", &mut |sig| {
+                for_each_signature(headers, names.signature, &values, "v1a", &mut |sig| {
                     let mut buf = [0u8; ED25519_SIGNATURE_LEN];
                     if b64_decode_into(sig, &mut buf) == Some(ED25519_SIGNATURE_LEN) {
                         // ed25519 needs the message in one piece.
@@ -103,7 +124,7 @@ pub(super) fn verify<H: Headers + ?Sized>(
             return Ok(Verified {
                 scheme: Scheme::StandardWebhooks,
                 signature_header: names.signature,
-                msg_id: Some(id.to_owned()),
+                msg_id: Some(id),
                 timestamp: Some(timestamp),
             });
         }
@@ -111,30 +132,42 @@ pub(super) fn verify<H: Headers + ?Sized>(
     Err(WebhookError::NoMatchingSignature)
 }
 
-/// Calls `f` with the base64 part of every `<version>,<base64>` entry of every
-/// `name` header whose version is exactly `version`, until `f` returns `true`.
-/// Entries are separated by ASCII whitespace; entries without a `,` and
-/// unknown versions are skipped.
+fn is_blank(v: &str) -> bool {
+    v.trim_ascii().is_empty()
+}
+
+/// Calls `f` with the base64 part of every `<version>,<base64>` entry of the
+/// signature header(s) whose version is exactly `version`, until `f` returns
+/// `true`. Entries are separated by spaces (several in a row are allowed);
+/// entries without a `,` and unknown versions are skipped.
 fn for_each_signature<'h, H: Headers + ?Sized>(
     headers: &'h H,
     name: &str,
+    values: &SignatureValues<'h>,
     version: &str,
     f: &mut dyn FnMut(&'h str) -> bool,
 ) {
-    let mut done = false;
-    headers.for_each_value(name, &mut |value| {
-        if done {
-            return;
+    let mut scan = |value: &'h str| {
+        value.split(' ').any(|entry| {
+            entry
+                .strip_prefix(version)
+                .and_then(|rest| rest.strip_prefix(','))
+                .is_some_and(&mut *f)
+        })
+    };
+    match values {
+        SignatureValues::One(value) => {
+            scan(value);
         }
-        for entry in value.split_ascii_whitespace() {
-            if let Some((v, sig)) = entry.split_once(',') {
-                if v == version && f(sig) {
-                    done = true;
-                    return;
+        SignatureValues::Several => {
+            let mut done = false;
+            headers.for_each_value(name, &mut |value| {
+                if !done {
+                    done = scan(value);
                 }
-            }
+            });
         }
-    });
+    }
 }
 
 pub(super) fn sign(

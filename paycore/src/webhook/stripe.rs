@@ -45,13 +45,13 @@ fn parse(header: &str) -> Result<(&str, i64, bool), WebhookError> {
     Ok((text, n, any_v1))
 }
 
-pub(super) fn verify<H: Headers + ?Sized>(
+pub(super) fn verify<'h, H: Headers + ?Sized>(
     keys: &[HmacSha256Key],
     options: &Options,
     body: &[u8],
-    headers: &H,
+    headers: &'h H,
     now: i64,
-) -> Result<Verified, WebhookError> {
+) -> Result<Verified<'h>, WebhookError> {
     let header = non_empty(headers, HEADER).ok_or(WebhookError::MissingHeader(HEADER))?;
     let (t_text, timestamp, any_v1) = parse(header)?;
     options.check_timestamp(timestamp, now)?;
