@@ -3,9 +3,11 @@
 //! `{id}.{timestamp}.{body}`, signatures `v1,<base64 HMAC-SHA256>` and
 //! `v1a,<base64 ed25519>`, several separated by spaces.
 //!
-//! The hot path allocates nothing but the returned id: the signed content is
-//! fed to the HMAC in parts, each candidate signature is decoded into a stack
-//! buffer and compared as raw bytes in constant time.
+//! The `v1` path allocates nothing: the signed content is fed to the HMAC in
+//! parts, each candidate signature is decoded into a stack buffer and
+//! compared as raw bytes in constant time, the timestamp is parsed in place
+//! and the returned id borrows from the headers. (`v1a` joins the signed
+//! content into one buffer, as ed25519 needs the whole message.)
 
 use super::secrets::StandardKey;
 use super::{Options, Scheme, Verified, WebhookError, non_empty, parse_canonical_i64};
