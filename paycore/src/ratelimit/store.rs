@@ -1,0 +1,227 @@
+//! Keyed GCRA stores: the [`RateLimitStore`] trait and an in-memory store.
+//!
+//! ```
+//! use paycore::ratelimit::{MemoryStore, Quota, RateLimitStore};
+//! use std::time::Duration;
+//!
+//! let store = MemoryStore::new();
+//! let quota = Quota::per_period(1, Duration::from_secs(1)).unwrap();
+//! let now = Duration::from_secs(10);
+//! assert!(store.check("key_1", &quota, now, 1).allowed);
+//! assert!(!store.check("key_1", &quota, now, 1).allowed);
+//! assert!(store.check("key_2", &quota, now, 1).allowed);
+//! ```
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use super::gcra::{Decision, Quota, Tat, micros};
+
+/// A keyed GCRA limiter.
+///
+/// `check` runs [`Quota::check`] on the state stored under `key` and stores
+/// the new state, atomically with respect to other calls for the same key.
+/// `now` is a monotonic instant since the implementation's epoch (see
+/// [`super::gcra`]); all callers sharing a store must use the same epoch.
+///
+/// The server's Redis store is the async equivalent of this trait: it runs
+/// [`super::GCRA_REDIS_LUA`] with `EVALSHA`, whose results are exactly those of
+/// [`Quota::check`].
+pub trait RateLimitStore {
+    /// Decides on a request of `cost` units for `key` under `quota` at `now`.
+    fn check(&self, key: &str, quota: &Quota, now: Duration, cost: u64) -> Decision;
+}
+
+type Shard = HashMap<Box<str>, u64, foldhash::fast::FixedState>;
+
+/// An in-memory [`RateLimitStore`], safe to share between threads.
+///
+/// Keys are spread over a power-of-two number of shards, each a `HashMap`
+/// behind its own mutex (measured faster here than a concurrent map for short
+/// critical sections; see `benches/ratelimit.rs`).
+///
+/// Memory is bounded: an entry whose TAT is at or before `now` is equivalent to
+/// an absent one and is never kept (a denial for an absent key stores nothing).
+/// When a shard reaches its share of the capacity, its idle entries are
+/// evicted; if none are idle, the entry with the earliest TAT (the one closest
+/// to fully restored) is evicted to make room. Call [`MemoryStore::purge`]
+/// periodically to drop idle entries early.
+#[derive(Debug)]
+pub struct MemoryStore {
+    shards: Box<[Mutex<Shard>]>,
+    mask: u64,
+    per_shard_cap: usize,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemoryStore {
+    /// Default capacity: one million keys.
+    pub const DEFAULT_CAPACITY: usize = 1 << 20;
+    /// Default shard count.
+    pub const DEFAULT_SHARDS: usize = 64;
+
+    /// A store with the default capacity and shard count.
+    pub fn new() -> Self {
+        Self::with_capacity(Self::DEFAULT_CAPACITY, Self::DEFAULT_SHARDS)
+    }
+
+    /// A store holding at most about `capacity` keys over `shards` shards
+    /// (rounded up to a power of two, at least 1; each shard holds at least one
+    /// key).
+    pub fn with_capacity(capacity: usize, shards: usize) -> Self {
+        let n = shards.clamp(1, 1 << 16).next_power_of_two();
+        let per_shard_cap = capacity.div_ceil(n).max(1);
+        let shards = (0..n)
+            .map(|_| Mutex::new(Shard::with_hasher(foldhash::fast::FixedState::with_seed(0))))
+            .collect();
+        Self {
+            shards,
+            mask: (n as u64).saturating_sub(1),
+            per_shard_cap,
+            hasher: foldhash::fast::FixedState::with_seed(0x5eed_5eed),
+        }
+    }
+
+    fn shard(&self, key: &str) -> MutexGuard<'_, Shard> {
+        let h = self.hasher.hash_one(key);
+        // `mask` is `shards.len() - 1` with a power-of-two length: in bounds.
+        let i = usize::try_from((h >> 32) & self.mask).unwrap_or(0);
+        self.shards[i]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Drops every idle entry (TAT at or before `now`). Returns how many were
+    /// dropped.
+    pub fn purge(&self, now: Duration) -> usize {
+        let now = micros(now);
+        let mut dropped = 0;
+        for m in self.shards.iter() {
+            let mut s = m.lock().unwrap_or_else(PoisonError::into_inner);
+            let before = s.len();
+            s.retain(|_, tat| *tat > now);
+            dropped += before - s.len();
+        }
+        dropped
+    }
+
+    /// The number of stored keys (idle ones included until evicted).
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|m| m.lock().unwrap_or_else(PoisonError::into_inner).len())
+            .sum()
+    }
+
+    /// Whether no key is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The stored state of `key` (for tests and diagnostics).
+    pub fn get(&self, key: &str) -> Tat {
+        Tat(self.shard(key).get(key).copied().unwrap_or(0))
+    }
+}
+
+impl RateLimitStore for MemoryStore {
+    fn check(&self, key: &str, quota: &Quota, now: Duration, cost: u64) -> Decision {
+        let now_us = micros(now);
+        let mut shard = self.shard(key);
+        if let Some(tat) = shard.get_mut(key) {
+            let out = quota.check(Tat(*tat), now, cost);
+            if out.tat.0 > now_us {
+                *tat = out.tat.0;
+            } else {
+                shard.remove(key);
+            }
+            return out.decision;
+        }
+        let out = quota.check(Tat::ABSENT, now, cost);
+        if out.tat.0 > now_us {
+            if shard.len() >= self.per_shard_cap {
+                make_room(&mut shard, now_us, self.per_shard_cap);
+            }
+            shard.insert(key.into(), out.tat.0);
+        }
+        out.decision
+    }
+}
+
+/// Evicts idle entries; if the shard is still full, the entry with the
+/// earliest TAT.
+fn make_room(shard: &mut Shard, now_us: u64, cap: usize) {
+    shard.retain(|_, tat| *tat > now_us);
+    if shard.len() >= cap {
+        let victim = shard
+            .iter()
+            .min_by_key(|(_, tat)| **tat)
+            .map(|(k, _)| k.clone());
+        if let Some(k) = victim {
+            shard.remove(&k);
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    fn s(v: u64) -> Duration {
+        Duration::from_secs(v)
+    }
+
+    #[test]
+    fn idle_keys_are_not_kept() {
+        let store = MemoryStore::with_capacity(100, 4);
+        let q = Quota::per_period(1, s(1)).unwrap();
+        assert!(store.check("a", &q, s(10), 1).allowed);
+        assert_eq!(store.len(), 1);
+        assert_eq!(store.purge(s(10)), 0);
+        assert_eq!(store.purge(s(11)), 1);
+        assert!(store.is_empty());
+        // A denial for an absent key stores nothing.
+        assert!(!store.check("big", &q, s(20), 2).allowed);
+        assert!(store.is_empty());
+    }
+
+    #[test]
+    fn capacity_is_bounded() {
+        let store = MemoryStore::with_capacity(8, 1);
+        let q = Quota::per_period(1, s(60)).unwrap();
+        for i in 0..100 {
+            assert!(store.check(&format!("k{i}"), &q, s(1000 + i), 1).allowed);
+            assert!(store.len() <= 8);
+        }
+        // The newest keys survive; the oldest (earliest TAT) were evicted.
+        assert!(!store.check("k99", &q, s(1099), 1).allowed);
+        assert_eq!(store.get("k0"), Tat::ABSENT);
+    }
+
+    #[test]
+    fn shared_between_threads() {
+        let store = std::sync::Arc::new(MemoryStore::new());
+        let q = Quota::per_period(1000, s(1)).unwrap();
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    (0..500)
+                        .filter(|_| store.check("k", &q, s(5), 1).allowed)
+                        .count()
+                })
+            })
+            .collect();
+        let total: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+        assert_eq!(total, 1000);
+    }
+}
