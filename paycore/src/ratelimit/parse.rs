@@ -136,7 +136,8 @@ pub struct RateLimitInfo {
     pub policies: Vec<QuotaPolicy>,
     /// Every service limit of the draft -10 `RateLimit`, in order.
     pub limits: Vec<ServiceLimit>,
-    /// The (lower-case) names of the fields that were present but malformed.
+    /// The (lower-case) names of the fields that were present but malformed,
+    /// sorted alphabetically.
     pub malformed: Vec<&'static str>,
 }
 
@@ -150,6 +151,7 @@ impl RateLimitInfo {
             info: RateLimitInfo::default(),
         };
         p.run();
+        p.info.malformed.sort_unstable();
         p.info
     }
 

@@ -31,9 +31,11 @@
 //! | 4 | `retry_after` in microseconds, or -1 for `None` |
 //! | 5 | the stored TAT after the call (microseconds; 0 = absent) |
 //!
-//! The key holds the TAT as a decimal integer and expires (`PX`) when the TAT
-//! passes, since an idle entry is equivalent to an absent one: memory stays
-//! bounded by the number of active partitions.
+//! The key holds the TAT as a decimal integer and expires (`PX`) one second
+//! after the TAT passes (by the Redis server's clock; the second absorbs skew
+//! between it and the callers' `now`). An idle entry is equivalent to an
+//! absent one, so expiry never changes a decision, and memory stays bounded
+//! by the number of active partitions.
 //!
 //! Lua numbers are IEEE doubles: the results are exact while
 //! `now_us + 2 * span_us < 2^53` (about 285 years of microseconds), and the
@@ -82,7 +84,7 @@ end
 local rem = remaining(new_tat)
 local reset = new_tat - now
 if new_tat > now then
-  local ttl_ms = math.ceil(reset / 1000)
+  local ttl_ms = math.ceil(reset / 1000) + 1000
   redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX', string.format('%d', ttl_ms))
 else
   redis.call('DEL', KEYS[1])
