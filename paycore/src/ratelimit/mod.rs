@@ -43,6 +43,7 @@ pub mod parse;
 pub mod redis;
 pub mod render;
 mod retry_after;
+mod sf;
 pub mod store;
 
 pub use gcra::{Decision, GcraOutcome, Quota, QuotaError, Tat};

@@ -54,9 +54,10 @@
 
 use std::time::Duration;
 
-use sfv::{BareItem, Dictionary, List, ListEntry, Parameters, Parser};
+use sfv::{Dictionary, ListEntry, Parser};
 
 use super::parse_retry_after;
+use super::sf::{self, Name};
 use crate::Headers;
 
 /// Header names, lower-cased.
@@ -270,42 +271,25 @@ impl<H: Headers + ?Sized> Parse<'_, H> {
         let Some(v) = self.h.get_combined(RATELIMIT_POLICY) else {
             return;
         };
-        let Ok(list) = Parser::new(v.as_bytes()).parse::<List>() else {
+        let Some(list) = sf::parse_list(&v) else {
             self.info.malformed.push(RATELIMIT_POLICY);
             return;
         };
-        for entry in &list {
-            if let ListEntry::Item(item) = entry {
-                let name = match &item.bare_item {
-                    BareItem::String(s) => Some(s.as_str().to_owned()),
-                    // Drafts -00..-07: `100;w=10`, the quota as the item.
-                    BareItem::Integer(_) => None,
-                    _ => continue,
-                };
-                let quota = match &name {
-                    Some(_) => param_u64(&item.params, "q"),
-                    None => item
-                        .bare_item
-                        .as_integer()
-                        .and_then(|i| u64::try_from(i).ok()),
-                };
-                let Some(quota) = quota else { continue };
-                let window = param_u64(&item.params, "w")
-                    .filter(|w| *w > 0)
-                    .map(Duration::from_secs);
-                let quota_unit = match item.params.get("qu") {
-                    Some(BareItem::String(s)) => s.as_str().to_owned(),
-                    Some(BareItem::Token(t)) => t.as_str().to_owned(),
-                    _ => "requests".to_owned(),
-                };
-                self.info.policies.push(QuotaPolicy {
-                    name: name.unwrap_or_default(),
-                    quota,
-                    window,
-                    quota_unit,
-                    partition_key: param_bytes(&item.params, "pk"),
-                });
-            }
+        for item in list {
+            let (name, quota) = match item.name {
+                Name::Str(s) => (s.as_str().to_owned(), item.q),
+                // Drafts -00..-07: `100;w=10`, the quota as the item.
+                Name::Int(q) => (String::new(), u64::try_from(q).ok()),
+                Name::Other => continue,
+            };
+            let Some(quota) = quota else { continue };
+            self.info.policies.push(QuotaPolicy {
+                name,
+                quota,
+                window: item.w.filter(|w| *w > 0).map(Duration::from_secs),
+                quota_unit: item.qu.unwrap_or_else(|| "requests".to_owned()),
+                partition_key: item.pk,
+            });
         }
         if self.info.policies.is_empty() {
             self.info.malformed.push(RATELIMIT_POLICY);
@@ -318,22 +302,16 @@ impl<H: Headers + ?Sized> Parse<'_, H> {
         let Some(v) = self.h.get_combined(RATELIMIT) else {
             return d07;
         };
-        if let Ok(list) = Parser::new(v.as_bytes()).parse::<List>() {
-            for entry in &list {
-                let ListEntry::Item(item) = entry else {
-                    continue;
-                };
-                let BareItem::String(name) = &item.bare_item else {
-                    continue;
-                };
-                let Some(remaining) = param_u64(&item.params, "r") else {
+        if let Some(list) = sf::parse_list(&v) {
+            for item in list {
+                let (Name::Str(name), Some(remaining)) = (item.name, item.r) else {
                     continue;
                 };
                 self.info.limits.push(ServiceLimit {
                     policy: name.as_str().to_owned(),
                     remaining,
-                    reset_after: param_u64(&item.params, "t").map(Duration::from_secs),
-                    partition_key: param_bytes(&item.params, "pk"),
+                    reset_after: item.t.map(Duration::from_secs),
+                    partition_key: item.pk,
                 });
             }
             if self.info.limits.is_empty() {
@@ -395,17 +373,6 @@ enum Slot {
     Limit,
     Remaining,
     Used,
-}
-
-fn param_u64(params: &Parameters, key: &str) -> Option<u64> {
-    params
-        .get(key)?
-        .as_integer()
-        .and_then(|i| u64::try_from(i).ok())
-}
-
-fn param_bytes(params: &Parameters, key: &str) -> Option<Vec<u8>> {
-    params.get(key)?.as_byte_sequence().map(<[u8]>::to_vec)
 }
 
 fn ows(v: &str) -> &str {
