@@ -25,7 +25,8 @@
 //!   with the least `r` (ties: the longest `t`); `limit` and `window` come
 //!   from the `RateLimit-Policy` item of the same name (without `RateLimit`,
 //!   from the first policy).
-//! * Reset values of the non-IETF fields are seconds until the reset, unless
+//! * `X-RateLimit-Reset` and the older drafts' `RateLimit-Reset` (the draft
+//!   -07 `reset` and -10 `t` are always seconds) are seconds until the reset, unless
 //!   they are at least 10^9 (September 2001 as a Unix time: no server means a
 //!   31-year delay), in which case they are a Unix time in seconds; from
 //!   10^12 on, a Unix time in milliseconds. A fraction (`1.5`) is allowed. A

@@ -54,8 +54,9 @@ type Shard = hashbrown::HashTable<Entry>;
 /// Memory is bounded: an entry whose TAT is at or before `now` is equivalent to
 /// an absent one and is never kept (a denial for an absent key stores nothing).
 /// When a shard reaches its share of the capacity, its idle entries are
-/// evicted; if none are idle, the entry with the earliest TAT (the one closest
-/// to fully restored) is evicted to make room. Call [`MemoryStore::purge`]
+/// evicted; if that frees less than a sixteenth of the shard, entries with the
+/// earliest TATs (those closest to fully restored, whose eviction forgives the
+/// least) are evicted until it does. Call [`MemoryStore::purge`]
 /// periodically to drop idle entries early.
 #[derive(Debug)]
 pub struct MemoryStore {
@@ -176,16 +177,21 @@ impl RateLimitStore for MemoryStore {
     }
 }
 
-/// Evicts idle entries; if the shard is still full, the entry with the
-/// earliest TAT.
+/// Evicts idle entries, then, if fewer than a sixteenth of `cap` slots are
+/// free, the entries with the earliest TATs until that many are. A full shard
+/// thus pays this O(n) pass at most once per `cap / 16` insertions.
 fn make_room(shard: &mut Shard, now_us: u64, cap: usize) {
     shard.retain(|e| e.tat > now_us);
-    if shard.len() >= cap {
-        let victim = shard.iter().min_by_key(|e| e.tat).map(|e| (e.hash, e.tat));
-        if let Some((hash, tat)) = victim {
-            if let Ok(e) = shard.find_entry(hash, |e| e.hash == hash && e.tat == tat) {
-                e.remove();
-            }
+    let target = cap.saturating_sub((cap / 16).max(1));
+    if shard.len() <= target {
+        return;
+    }
+    let evict = shard.len() - target;
+    let mut by_tat: Vec<(u64, u64)> = shard.iter().map(|e| (e.tat, e.hash)).collect();
+    by_tat.select_nth_unstable(evict - 1);
+    for &(tat, hash) in by_tat.iter().take(evict) {
+        if let Ok(e) = shard.find_entry(hash, |e| e.hash == hash && e.tat == tat) {
+            e.remove();
         }
     }
 }
