@@ -47,6 +47,8 @@
 pub const GCRA_REDIS_LUA: &str = r#"-- paycore GCRA v1: KEYS[1]=key; ARGV: now_us (or ""), emission_us, span_us, burst, cost
 local now = tonumber(ARGV[1])
 if now == nil then
+  -- Redis < 5 must replicate effects, not the script, once TIME was read.
+  if redis.replicate_commands then redis.replicate_commands() end
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
