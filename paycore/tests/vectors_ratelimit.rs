@@ -16,6 +16,14 @@ fn main() {
     let mut trials = common::trials("parse", &file["parse"], check_parse);
     trials.extend(common::trials("gcra", &file["gcra"], check_gcra));
     trials.extend(common::trials("render", &file["render"], check_render));
+    // The same GCRA sequences through the Redis Lua script, when a Redis
+    // server is named by PAYCORE_TEST_REDIS (host:port); ignored otherwise.
+    let redis = std::env::var("PAYCORE_TEST_REDIS").ok();
+    trials.extend(
+        common::trials("gcra_redis", &file["gcra"], check_gcra_redis)
+            .into_iter()
+            .map(|t| t.with_ignored_flag(redis.is_none())),
+    );
     common::run(trials);
 }
 
@@ -247,5 +255,69 @@ fn check_render(case: &Value) -> Result<(), String> {
         info.window,
         Some(ceil(q.period()).max(Duration::from_secs(1))),
     )?;
+    Ok(())
+}
+
+/// Sends one command over RESP and reads an array-of-integers reply.
+fn redis_call(conn: &mut std::net::TcpStream, args: &[&str]) -> Result<Vec<i64>, String> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut cmd = format!("*{}\r\n", args.len());
+    for a in args {
+        cmd.push_str(&format!("${}\r\n{a}\r\n", a.len()));
+    }
+    conn.write_all(cmd.as_bytes()).map_err(|e| e.to_string())?;
+    let mut r = BufReader::new(conn.try_clone().map_err(|e| e.to_string())?);
+    let mut line = String::new();
+    r.read_line(&mut line).map_err(|e| e.to_string())?;
+    let head = line.trim_end().to_string();
+    match head.chars().next() {
+        Some('*') => {
+            let n: usize = head[1..].parse().map_err(|_| head.clone())?;
+            let mut out = Vec::new();
+            for _ in 0..n {
+                line.clear();
+                r.read_line(&mut line).map_err(|e| e.to_string())?;
+                let v = line.trim_end().trim_start_matches(':');
+                out.push(v.parse().map_err(|_| format!("not an integer: {line:?}"))?);
+            }
+            Ok(out)
+        }
+        Some(':') => Ok(vec![head[1..].parse().map_err(|_| head.clone())?]),
+        _ => Err(format!("redis replied {head:?}")),
+    }
+}
+
+fn check_gcra_redis(case: &Value) -> Result<(), String> {
+    let addr = std::env::var("PAYCORE_TEST_REDIS").map_err(|e| e.to_string())?;
+    let mut conn = std::net::TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    let q = quota(&case["quota"]);
+    let key = format!("paycore:test:gcra:{}", common::str_field(case, "id")?);
+    redis_call(&mut conn, &["DEL", &key])?;
+    for (i, step) in case["requests"].as_array().unwrap().iter().enumerate() {
+        let now_us = step["at_ms"].as_u64().unwrap() * 1000;
+        let cost = step["cost"].as_u64().unwrap();
+        let args = [
+            now_us.to_string(),
+            q.emission_interval_micros().to_string(),
+            q.burst_span_micros().to_string(),
+            q.burst().to_string(),
+            cost.to_string(),
+        ];
+        let mut cmd = vec!["EVAL", paycore::ratelimit::GCRA_REDIS_LUA, "1", &key];
+        cmd.extend(args.iter().map(String::as_str));
+        let reply = redis_call(&mut conn, &cmd)?;
+        let us = |d: Option<Duration>| d.map_or(-1, |d| i64::try_from(d.as_micros()).unwrap());
+        let want = vec![
+            i64::from(step["allowed"].as_bool().unwrap()),
+            i64::try_from(step["remaining"].as_u64().unwrap()).unwrap(),
+            us(dur(step, "reset_after")),
+            us(dur(step, "retry_after")),
+        ];
+        eq(
+            &format!("request {i} (redis)"),
+            reply.get(..4).map(<[i64]>::to_vec),
+            Some(want),
+        )?;
+    }
     Ok(())
 }
