@@ -470,8 +470,9 @@ fn parse_window(v: &str) -> Option<Duration> {
     (!d.is_zero()).then_some(d)
 }
 
+/// A resource name: the first list element, visible ASCII.
 fn parse_resource(v: &str) -> Option<String> {
-    let v = ows(v);
+    let v = ows(v.split(',').next().unwrap_or(v));
     (!v.is_empty() && v.bytes().all(|b| b.is_ascii_graphic())).then(|| v.to_owned())
 }
 
