@@ -1,6 +1,7 @@
 //! Component identifiers, signature parameters and the signature base
 //! (RFC 9421 §2.3 and §2.5).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use sfv::{KeyRef, ListSerializer, StringRef};
@@ -65,12 +66,29 @@ enum Which {
 pub struct Component {
     which: Which,
     /// The component name (`@method`, `content-type`).
-    name: String,
+    name: Cow<'static, str>,
     /// `name` parameter of `@query-param`, as given (already encoded).
     param_name: Option<String>,
     /// The identifier as serialized in the base, e.g. `"@query-param";name="Pet"`.
-    serialized: String,
+    serialized: Cow<'static, str>,
 }
+
+/// Identifiers used on every request, kept static so that building the
+/// profile's components allocates nothing: `(name, serialized identifier)`.
+const STATIC_IDS: [(&str, &str); 12] = [
+    ("@method", "\"@method\""),
+    ("@authority", "\"@authority\""),
+    ("@path", "\"@path\""),
+    ("@query", "\"@query\""),
+    ("@target-uri", "\"@target-uri\""),
+    ("@scheme", "\"@scheme\""),
+    ("@request-target", "\"@request-target\""),
+    ("@status", "\"@status\""),
+    ("content-digest", "\"content-digest\""),
+    ("content-type", "\"content-type\""),
+    ("idempotency-key", "\"idempotency-key\""),
+    ("date", "\"date\""),
+];
 
 impl Component {
     /// A component by name: a derived component (`@method`, `@target-uri`,
@@ -111,6 +129,16 @@ impl Component {
         if (which == Which::QueryParam) != param_name.is_some() {
             return Err(unsupported());
         }
+        if param_name.is_none() {
+            if let Some((n, id)) = STATIC_IDS.iter().find(|(n, _)| *n == name) {
+                return Ok(Component {
+                    which,
+                    name: Cow::Borrowed(n),
+                    param_name: None,
+                    serialized: Cow::Borrowed(id),
+                });
+            }
+        }
         let sname = StringRef::from_str(name).map_err(|_| unsupported())?;
         let mut serialized = String::with_capacity(name.len() + 2);
         let ser = sfv::ItemSerializer::with_buffer(&mut serialized).bare_item(sname);
@@ -120,9 +148,9 @@ impl Component {
         }
         Ok(Component {
             which,
-            name: name.to_owned(),
+            name: Cow::Owned(name.to_owned()),
             param_name: param_name.map(str::to_owned),
-            serialized,
+            serialized: Cow::Owned(serialized),
         })
     }
 
@@ -156,7 +184,7 @@ impl Component {
 
     /// Appends this component's value(s) in `msg` as base lines (`id: value\n`).
     fn write_lines(&self, msg: &HttpMessage<'_>, out: &mut String) -> Result<(), BaseError> {
-        let missing = || BaseError::MissingComponent(self.serialized.clone());
+        let missing = || BaseError::MissingComponent(self.serialized.to_string());
         let line = |out: &mut String| {
             out.push_str(&self.serialized);
             out.push_str(": ");
@@ -181,7 +209,7 @@ impl Component {
                     return Err(missing());
                 }
                 if bad {
-                    return Err(BaseError::InvalidValue(self.serialized.clone()));
+                    return Err(BaseError::InvalidValue(self.serialized.to_string()));
                 }
             }
             (Which::Status, Kind::Response { status }) => {
@@ -449,7 +477,7 @@ fn check_duplicates(components: &[Component]) -> Result<(), BaseError> {
             .skip(i.saturating_add(1))
             .any(|d| d.serialized == c.serialized)
         {
-            return Err(BaseError::DuplicateComponent(c.serialized.clone()));
+            return Err(BaseError::DuplicateComponent(c.serialized.to_string()));
         }
     }
     Ok(())
