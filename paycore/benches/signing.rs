@@ -19,7 +19,10 @@ fn bench(c: &mut Criterion) {
         ("Idempotency-Key", "idem_8f14e45f"),
     ];
     for (name, key) in [
-        ("hmac", SigningKey::hmac(b"bench-shared-secret-32-bytes-abc").unwrap()),
+        (
+            "hmac",
+            SigningKey::hmac(b"bench-shared-secret-32-bytes-abc").unwrap(),
+        ),
         ("ed25519", SigningKey::ed25519(&[7; 32]).unwrap()),
     ] {
         let req = Request::new("POST", URL, &headers, &body);

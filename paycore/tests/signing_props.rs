@@ -10,7 +10,10 @@ use proptest::prelude::*;
 
 const NOW: i64 = 1_767_225_600;
 
-fn keys() -> (Vec<(SigningKey, &'static str)>, HashMap<String, Vec<VerificationKey>>) {
+type Signers = Vec<(SigningKey, &'static str)>;
+type Lookup = HashMap<String, Vec<VerificationKey>>;
+
+fn keys() -> (Signers, Lookup) {
     let hmac = SigningKey::hmac(b"property-test-shared-secret-0001").unwrap();
     let ed = SigningKey::ed25519(&[42u8; 32]).unwrap();
     let lookup = HashMap::from([
@@ -97,7 +100,11 @@ fn sign(r: &Req) -> (Vec<(String, String)>, String) {
     let req = Request::new(&r.method, &url, &headers, &r.body);
     let signed = sign_request(&req, kid, key, NOW, &r.nonce).unwrap();
     let mut received = headers.clone();
-    received.extend(signed.headers().map(|(k, v)| (k.to_string(), v.to_string())));
+    received.extend(
+        signed
+            .headers()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
     (received, signed.signature_base().to_string())
 }
 

@@ -305,8 +305,10 @@ pub struct SignatureParams {
 }
 
 /// The metadata parameters to serialize with [`SignatureParams::new`], in
-/// the order `created`, `expires`, `keyid`, `nonce`, `alg`, `tag` (absent
-/// ones are left out).
+/// the order `created`, `expires`, `nonce`, `alg`, `keyid`, `tag` (absent
+/// ones are left out). RFC 9421 allows any order; this one is what the
+/// `httpsig` crate re-serializes when it verifies, so its verifier accepts
+/// paycore's signatures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ParamValues<'a> {
     /// `created`: Unix seconds.
@@ -349,9 +351,9 @@ impl SignatureParams {
                 ps = ps.parameter(KeyRef::constant("expires"), integer(v, "expires")?);
             }
             for (key, val, what) in [
-                ("keyid", values.key_id, "keyid"),
                 ("nonce", values.nonce, "nonce"),
                 ("alg", values.alg, "alg"),
+                ("keyid", values.key_id, "keyid"),
                 ("tag", values.tag, "tag"),
             ] {
                 if let Some(v) = val {

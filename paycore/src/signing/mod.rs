@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! Content-Digest: sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:
-//! Signature-Input: sig1=("@method" "@authority" "@path" "@query" "content-digest" "content-type");created=1700000000;keyid="key_1";nonce="AAECAwQFBgcICQoLDA0ODw";alg="hmac-sha256";tag="paycore-v1"
+//! Signature-Input: sig1=("@method" "@authority" "@path" "@query" "content-digest" "content-type");created=1700000000;nonce="AAECAwQFBgcICQoLDA0ODw";alg="hmac-sha256";keyid="key_1";tag="paycore-v1"
 //! Signature: sig1=:<base64 of the HMAC-SHA256 or ed25519 signature>:
 //! ```
 //!
@@ -17,9 +17,12 @@
 //! * Covered components: `"@method" "@authority" "@path" "@query"`, then
 //!   `"content-digest" "content-type"` when the body is not empty, then
 //!   `"idempotency-key"` when that header is sent.
-//! * Parameters, in this order: `created` (Unix seconds), `keyid`, `nonce`
-//!   (at least 16 random bytes from the caller, base64url without padding),
-//!   `alg` (`hmac-sha256` or `ed25519`), `tag`.
+//! * Parameters, in this order: `created` (Unix seconds), `nonce` (at least
+//!   16 random bytes from the caller, base64url without padding), `alg`
+//!   (`hmac-sha256` or `ed25519`), `keyid`, `tag`. The verifier accepts any
+//!   order (RFC 9421 signs the parameters as received); signing in this one
+//!   lets verifiers that re-serialize parameters in a fixed order (the
+//!   `httpsig` crate) accept paycore's signatures.
 //! * `Content-Digest` is `sha-256` over the raw body bytes.
 //!
 //! The verifier ([`verify_request`]) allows `created` within ±300 s of `now`
@@ -53,7 +56,7 @@
 //! let req = Request::new("POST", "https://api.example.com/v1/payments", &headers, body);
 //! let signed = sign_request(&req, "key_1", &key, 1_700_000_000, &[7u8; 16]).unwrap();
 //! assert!(signed.signature_input().starts_with(
-//!     r#"sig1=("@method" "@authority" "@path" "@query" "content-digest" "content-type" "idempotency-key");created=1700000000;keyid="key_1";nonce="BwcHBwcHBwcHBwcHBwcHBw";alg="hmac-sha256";tag="paycore-v1""#
+//!     r#"sig1=("@method" "@authority" "@path" "@query" "content-digest" "content-type" "idempotency-key");created=1700000000;nonce="BwcHBwcHBwcHBwcHBwcHBw";alg="hmac-sha256";keyid="key_1";tag="paycore-v1""#
 //! ));
 //!
 //! // The server receives the request with the added headers.
