@@ -119,24 +119,19 @@ pub fn write_content_digest(body: &[u8], algorithm: DigestAlgorithm, out: &mut S
 /// Every supported algorithm present must match; unknown algorithms are
 /// ignored. Returns the algorithms that were checked (at least one).
 pub fn check_content_digest(value: &str, body: &[u8]) -> Result<Vec<DigestAlgorithm>, DigestError> {
-    let dict: sfv::Dictionary = sfv::Parser::new(value)
-        .parse()
+    const ALGS: [DigestAlgorithm; 2] = [DigestAlgorithm::Sha256, DigestAlgorithm::Sha512];
+    let slots = dict_byte_sequences(value, [ALGS[0].name(), ALGS[1].name()])
         .map_err(|_| DigestError::Malformed)?;
     let mut checked = Vec::with_capacity(2);
-    for (key, entry) in &dict {
-        let Some(alg) = DigestAlgorithm::from_name(key.as_str()) else {
-            continue;
-        };
-        let received = match entry {
-            sfv::ListEntry::Item(item) => item
-                .bare_item
-                .as_byte_sequence()
-                .ok_or(DigestError::Malformed)?,
-            sfv::ListEntry::InnerList(_) => return Err(DigestError::Malformed),
+    for (alg, slot) in ALGS.into_iter().zip(slots) {
+        let received = match slot {
+            Member::Absent => continue,
+            Member::Bytes(b) => b,
+            Member::Other => return Err(DigestError::Malformed),
         };
         let ok = match alg {
-            DigestAlgorithm::Sha256 => received.len() == 32 && ct_eq(&sha256(&[body]), received),
-            DigestAlgorithm::Sha512 => received.len() == 64 && ct_eq(&sha512(&[body]), received),
+            DigestAlgorithm::Sha256 => ct_eq(&sha256(&[body]), &received),
+            DigestAlgorithm::Sha512 => ct_eq(&sha512(&[body]), &received),
         };
         if !ok {
             return Err(DigestError::Mismatch {
@@ -149,6 +144,85 @@ pub fn check_content_digest(value: &str, body: &[u8]) -> Result<Vec<DigestAlgori
         return Err(DigestError::Unsupported);
     }
     Ok(checked)
+}
+
+/// The last value of a Dictionary member (RFC 9651 §4.2.2: a repeated key
+/// keeps its last value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Member {
+    /// The key is absent.
+    Absent,
+    /// A Byte Sequence (its parameters are ignored).
+    Bytes(Vec<u8>),
+    /// Anything else: another item type or an Inner List.
+    Other,
+}
+
+/// Parses a Structured Field Dictionary with sfv, keeping only the members
+/// named in `keys`: an allocation-light alternative to `sfv::Dictionary` for
+/// Dictionaries of Byte Sequences (`Content-Digest`, `Signature`). The whole
+/// value is still validated.
+pub(crate) fn dict_byte_sequences<const N: usize>(
+    value: &str,
+    keys: [&str; N],
+) -> Result<[Member; N], sfv::Error> {
+    sfv::Parser::new(value).parse_dictionary_with_visitor(DictVisitor {
+        keys,
+        slots: std::array::from_fn(|_| Member::Absent),
+    })
+}
+
+struct DictVisitor<'k, const N: usize> {
+    keys: [&'k str; N],
+    slots: [Member; N],
+}
+
+struct SlotVisitor<'a>(&'a mut Member);
+
+impl<'de, const N: usize> sfv::visitor::DictionaryVisitor<'de> for DictVisitor<'_, N> {
+    type Out = [Member; N];
+    type Error = std::convert::Infallible;
+
+    fn entry(
+        &mut self,
+        key: &'de sfv::KeyRef,
+    ) -> Result<impl sfv::visitor::EntryVisitor<'de>, Self::Error> {
+        let idx = self.keys.iter().position(|k| *k == key.as_str());
+        Ok(idx.and_then(|i| self.slots.get_mut(i)).map(SlotVisitor))
+    }
+
+    fn finish(self) -> Result<Self::Out, Self::Error> {
+        Ok(self.slots)
+    }
+}
+
+impl<'de> sfv::visitor::EntryVisitor<'de> for SlotVisitor<'_> {
+    type Error = std::convert::Infallible;
+
+    fn item(self) -> Result<impl sfv::visitor::ItemVisitor<'de>, Self::Error> {
+        Ok(self)
+    }
+
+    fn inner_list(self) -> Result<impl sfv::visitor::InnerListVisitor<'de>, Self::Error> {
+        *self.0 = Member::Other;
+        Ok(sfv::visitor::Ignored)
+    }
+}
+
+impl<'de> sfv::visitor::ItemVisitor<'de> for SlotVisitor<'_> {
+    type Out = ();
+    type Error = std::convert::Infallible;
+
+    fn bare_item(
+        self,
+        bare_item: sfv::BareItemFromInput<'de>,
+    ) -> Result<impl sfv::visitor::ParameterVisitor<'de, Out = Self::Out>, Self::Error> {
+        *self.0 = match bare_item {
+            sfv::GenericBareItem::ByteSequence(b) => Member::Bytes(b),
+            _ => Member::Other,
+        };
+        Ok(sfv::visitor::Ignored)
+    }
 }
 
 #[cfg(test)]

@@ -377,6 +377,9 @@ impl SignatureParams {
     /// From a parsed `Signature-Input` member. Known parameters with the
     /// wrong type are refused with [`ParamsError::Malformed`].
     pub(crate) fn from_inner_list(list: &sfv::InnerList) -> Result<Self, ParamsError> {
+        if list.items.len() > MAX_COMPONENTS {
+            return Err(ParamsError::Malformed);
+        }
         let mut components = Vec::with_capacity(list.items.len());
         for item in &list.items {
             components.push(Component::from_item(item).map_err(ParamsError::Component)?);
@@ -464,6 +467,10 @@ impl SignatureParams {
             .any(|c| c.name == name && c.param_name.is_none())
     }
 }
+
+/// The most covered components a received signature may list (the duplicate
+/// check is quadratic; the profile uses seven).
+pub(crate) const MAX_COMPONENTS: usize = 64;
 
 /// Why a `Signature-Input` member could not be read as signature parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]

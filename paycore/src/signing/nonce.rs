@@ -78,7 +78,8 @@ pub struct MemoryNonceStore {
 }
 
 impl MemoryNonceStore {
-    /// A store holding at most `capacity` live nonces.
+    /// A store holding at most `capacity` live nonces (size it for the
+    /// requests accepted per window: with 300 s and 100 requests/s, 30 000).
     pub fn new(capacity: usize) -> Self {
         MemoryNonceStore {
             capacity,

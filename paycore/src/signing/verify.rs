@@ -10,7 +10,7 @@ use super::message::{HttpMessage, RequestUrl};
 use super::nonce::{NonceStore, NonceStoreError};
 use super::sign::Request;
 use super::{MIN_NONCE_CHARS, PROFILE_TAG};
-use crate::digest::{DigestError, check_content_digest};
+use crate::digest::{DigestError, Member, check_content_digest, dict_byte_sequences};
 
 /// Finds the active verification keys for a key id. Several keys may be
 /// active at once (rotation): each is tried in order.
@@ -90,7 +90,7 @@ pub enum VerifyError {
     /// `Signature-Input`, `Signature` or `Content-Digest` does not parse,
     /// several members carry the profile's tag, a parameter has the wrong
     /// type, `created`, `keyid` or `nonce` is absent, or a component
-    /// identifier is unsupported or repeated.
+    /// identifier is unsupported or repeated (or more than 64 are listed).
     #[error("malformed signature header")]
     MalformedHeader,
     /// The URL the server reconstructed is not absolute.
@@ -311,7 +311,6 @@ fn select(req: &Request<'_>, policy: &VerifyPolicy) -> Result<Selected, VerifyFa
     };
     let malformed = || fail(VerifyError::MalformedHeader);
     let inputs: sfv::Dictionary = sfv::Parser::new(&*input).parse().map_err(|_| malformed())?;
-    let sigs: sfv::Dictionary = sfv::Parser::new(&*sig).parse().map_err(|_| malformed())?;
 
     let (label, list) = match &policy.label {
         Some(l) => match inputs.get(l.as_str()) {
@@ -340,13 +339,9 @@ fn select(req: &Request<'_>, policy: &VerifyPolicy) -> Result<Selected, VerifyFa
             found.ok_or_else(|| fail(VerifyError::MissingHeader))?
         }
     };
-    let signature = match sigs.get(label.as_str()) {
-        Some(sfv::ListEntry::Item(item)) => item
-            .bare_item
-            .as_byte_sequence()
-            .ok_or_else(malformed)?
-            .to_vec(),
-        _ => return Err(malformed()),
+    let [member] = dict_byte_sequences(&sig, [label.as_str()]).map_err(|_| malformed())?;
+    let Member::Bytes(signature) = member else {
+        return Err(malformed());
     };
     let params = SignatureParams::from_inner_list(list).map_err(|_| malformed())?;
     Ok(Selected {
