@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use sfv::{KeyRef, ListSerializer, StringRef};
 
+use super::input::{RawItem, RawList};
 use super::message::{HttpMessage, Kind, reencode_form_component};
 
 /// Why a signature base could not be built.
@@ -155,11 +156,11 @@ impl Component {
     }
 
     /// From a parsed inner-list item of `Signature-Input`.
-    pub(crate) fn from_item(item: &sfv::Item) -> Result<Self, BaseError> {
+    pub(crate) fn from_raw(item: &RawItem<'_>) -> Result<Self, BaseError> {
         let name = item
-            .bare_item
+            .bare
             .as_string()
-            .ok_or_else(|| BaseError::UnsupportedComponent(format!("{:?}", item.bare_item)))?
+            .ok_or_else(|| BaseError::UnsupportedComponent(format!("{:?}", item.bare)))?
             .as_str();
         let mut param_name = None;
         for (k, v) in &item.params {
@@ -376,13 +377,13 @@ impl SignatureParams {
 
     /// From a parsed `Signature-Input` member. Known parameters with the
     /// wrong type are refused with [`ParamsError::Malformed`].
-    pub(crate) fn from_inner_list(list: &sfv::InnerList) -> Result<Self, ParamsError> {
+    pub(crate) fn from_raw(list: &RawList<'_>) -> Result<Self, ParamsError> {
         if list.items.len() > MAX_COMPONENTS {
             return Err(ParamsError::Malformed);
         }
         let mut components = Vec::with_capacity(list.items.len());
         for item in &list.items {
-            components.push(Component::from_item(item).map_err(ParamsError::Component)?);
+            components.push(Component::from_raw(item).map_err(ParamsError::Component)?);
         }
         check_duplicates(&components).map_err(ParamsError::Component)?;
         let mut p = SignatureParams {
@@ -393,7 +394,7 @@ impl SignatureParams {
             nonce: None,
             alg: None,
             tag: None,
-            serialized: String::new(),
+            serialized: String::with_capacity(200),
         };
         for (k, v) in &list.params {
             let int = || v.as_integer().map(i64::from).ok_or(ParamsError::Malformed);
@@ -414,8 +415,14 @@ impl SignatureParams {
         }
         let mut list_ser = ListSerializer::with_buffer(&mut p.serialized);
         let mut inner = list_ser.inner_list();
-        inner.items(&list.items);
-        let _ = inner.finish().parameters(&list.params);
+        for item in &list.items {
+            let _ = inner
+                .bare_item(&item.bare)
+                .parameters(item.params.iter().map(|(k, v)| (*k, v)));
+        }
+        let _ = inner
+            .finish()
+            .parameters(list.params.iter().map(|(k, v)| (*k, v)));
         Ok(p)
     }
 

@@ -76,6 +76,7 @@
 //! ```
 
 mod base;
+mod input;
 mod keys;
 mod message;
 mod nonce;
@@ -110,15 +111,14 @@ pub const MIN_NONCE_CHARS: usize = 22;
 /// `(label, parameters)` pairs, in order. For diagnosis and fuzzing; the
 /// verifier does this itself.
 pub fn parse_signature_input(value: &str) -> Result<Vec<(String, SignatureParams)>, VerifyError> {
-    let dict: sfv::Dictionary = sfv::Parser::new(value)
-        .parse()
-        .map_err(|_| VerifyError::MalformedHeader)?;
-    dict.iter()
+    let members = input::parse(value).map_err(|_| VerifyError::MalformedHeader)?;
+    members
+        .iter()
         .map(|(k, entry)| match entry {
-            sfv::ListEntry::InnerList(list) => SignatureParams::from_inner_list(list)
+            input::RawEntry::List(list) => SignatureParams::from_raw(list)
                 .map(|p| (k.as_str().to_owned(), p))
                 .map_err(|_| VerifyError::MalformedHeader),
-            sfv::ListEntry::Item(_) => Err(VerifyError::MalformedHeader),
+            input::RawEntry::Item => Err(VerifyError::MalformedHeader),
         })
         .collect()
 }

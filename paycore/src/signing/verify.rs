@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::base::{BaseError, Component, SignatureParams, write_signature_base};
+use super::input::{self, RawEntry};
 use super::keys::{Algorithm, VerificationKey};
 use super::message::{HttpMessage, RequestUrl};
 use super::nonce::{NonceStore, NonceStoreError};
@@ -310,23 +311,22 @@ fn select(req: &Request<'_>, policy: &VerifyPolicy) -> Result<Selected, VerifyFa
         return Err(fail(VerifyError::MissingHeader));
     };
     let malformed = || fail(VerifyError::MalformedHeader);
-    let inputs: sfv::Dictionary = sfv::Parser::new(&*input).parse().map_err(|_| malformed())?;
+    let inputs = input::parse(&input).map_err(|_| malformed())?;
 
     let (label, list) = match &policy.label {
-        Some(l) => match inputs.get(l.as_str()) {
-            Some(sfv::ListEntry::InnerList(list)) => (l.clone(), list),
-            Some(sfv::ListEntry::Item(_)) => return Err(malformed()),
+        Some(l) => match inputs.iter().find(|(k, _)| k.as_str() == l) {
+            Some((_, RawEntry::List(list))) => (l.clone(), list),
+            Some((_, RawEntry::Item)) => return Err(malformed()),
             None => return Err(fail(VerifyError::MissingHeader)),
         },
         None => {
             let mut found = None;
             for (k, entry) in &inputs {
-                let sfv::ListEntry::InnerList(list) = entry else {
+                let RawEntry::List(list) = entry else {
                     continue;
                 };
                 let tagged = list
-                    .params
-                    .get("tag")
+                    .param("tag")
                     .and_then(|t| t.as_string())
                     .is_some_and(|t| t.as_str() == PROFILE_TAG);
                 if tagged {
@@ -343,7 +343,7 @@ fn select(req: &Request<'_>, policy: &VerifyPolicy) -> Result<Selected, VerifyFa
     let Member::Bytes(signature) = member else {
         return Err(malformed());
     };
-    let params = SignatureParams::from_inner_list(list).map_err(|_| malformed())?;
+    let params = SignatureParams::from_raw(list).map_err(|_| malformed())?;
     Ok(Selected {
         label,
         params,
