@@ -174,4 +174,46 @@ mod tests {
         assert_eq!(l.param("p").unwrap().as_integer().map(i64::from), Some(2));
         assert!(parse("a=(").is_err());
     }
+
+    /// The visitor and sfv's own `Dictionary` agree on members and on the
+    /// re-serialization that becomes `@signature-params`.
+    #[test]
+    fn agrees_with_sfv_dictionary() {
+        for input in [
+            r#"sig1=("@method" "@query-param";name="a%20b");created=1;keyid="k\"q\\";tag="t""#,
+            r#"a=(), b=( "x"   "y" );p=?1;q=1.5;r=tok;s=:AQID:, a=("z");n=1;n=2"#,
+            r#"x=1, y=("@path");alg="ed25519", x=("@status";req)"#,
+            "",
+        ] {
+            let ours = parse(input).unwrap();
+            let theirs: sfv::Dictionary = sfv::Parser::new(input).parse().unwrap();
+            assert_eq!(ours.len(), theirs.len(), "{input}");
+            for ((k, e), (tk, te)) in ours.iter().zip(&theirs) {
+                assert_eq!(k.as_str(), tk.as_str());
+                match (e, te) {
+                    (RawEntry::List(l), sfv::ListEntry::InnerList(tl)) => {
+                        let mut a = String::new();
+                        let mut ser = sfv::ListSerializer::with_buffer(&mut a);
+                        let mut inner = ser.inner_list();
+                        for item in &l.items {
+                            let _ = inner
+                                .bare_item(&item.bare)
+                                .parameters(item.params.iter().map(|(k, v)| (*k, v)));
+                        }
+                        let _ = inner
+                            .finish()
+                            .parameters(l.params.iter().map(|(k, v)| (*k, v)));
+                        let mut b = String::new();
+                        let mut ser = sfv::ListSerializer::with_buffer(&mut b);
+                        let mut inner = ser.inner_list();
+                        inner.items(&tl.items);
+                        let _ = inner.finish().parameters(&tl.params);
+                        assert_eq!(a, b, "{input}");
+                    }
+                    (RawEntry::Item, sfv::ListEntry::Item(_)) => {}
+                    _ => panic!("{input}: kinds differ"),
+                }
+            }
+        }
+    }
 }
