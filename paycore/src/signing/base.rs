@@ -532,3 +532,128 @@ pub fn write_signature_base(
     out.push_str(&params.serialized);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use crate::signing::RequestUrl;
+
+    fn lines(url: &str, headers: &[(&str, &str)], ids: &[Component]) -> Result<String, BaseError> {
+        let u = RequestUrl::parse(url).unwrap();
+        let msg = HttpMessage::request("POST", &u, &headers);
+        let params = SignatureParams::new(ids.to_vec(), ParamValues::default())?;
+        let base = signature_base(&msg, &params)?;
+        Ok(base.rsplit_once('\n').map_or("", |(l, _)| l).to_string())
+    }
+
+    fn c(name: &str) -> Component {
+        Component::new(name).unwrap()
+    }
+
+    /// RFC 9421 §2.2.1-2.2.7 examples.
+    #[test]
+    fn derived_components() {
+        let ids = [
+            "@target-uri",
+            "@authority",
+            "@scheme",
+            "@request-target",
+            "@path",
+            "@query",
+        ]
+        .map(c);
+        assert_eq!(
+            lines("https://www.example.com/path?param=value", &[], &ids).unwrap(),
+            "\"@target-uri\": https://www.example.com/path?param=value\n\
+             \"@authority\": www.example.com\n\
+             \"@scheme\": https\n\
+             \"@request-target\": /path?param=value\n\
+             \"@path\": /path\n\
+             \"@query\": ?param=value"
+        );
+        let q = [c("@query")];
+        assert_eq!(
+            lines("https://e.com/p?queryString", &[], &q).unwrap(),
+            "\"@query\": ?queryString"
+        );
+        assert_eq!(lines("https://e.com/p", &[], &q).unwrap(), "\"@query\": ?");
+        let u = RequestUrl::parse("https://e.com/").unwrap();
+        let msg = HttpMessage::response(200, &[("a", "b")]);
+        let params = SignatureParams::new(vec![c("@status")], ParamValues::default()).unwrap();
+        assert!(
+            signature_base(&msg, &params)
+                .unwrap()
+                .starts_with("\"@status\": 200\n")
+        );
+        let req = HttpMessage::request("GET", &u, &[("a", "b")]);
+        assert_eq!(
+            signature_base(&req, &params),
+            Err(BaseError::MissingComponent("\"@status\"".into()))
+        );
+    }
+
+    /// RFC 9421 §2.2.8 examples, plus a repeated name.
+    #[test]
+    fn query_params() {
+        let url = "https://example.com/parameters?var=this%20is%20a%20big%0Avalue&bar=with+plus+whitespace&fa%C3%A7ade%22%3A%20=something&x=1&x=2&empty=";
+        let ids = ["var", "bar", "fa%C3%A7ade%22%3A%20", "x", "empty"]
+            .map(|n| Component::query_param(n).unwrap());
+        assert_eq!(
+            lines(url, &[], &ids).unwrap(),
+            "\"@query-param\";name=\"var\": this%20is%20a%20big%0Avalue\n\
+             \"@query-param\";name=\"bar\": with%20plus%20whitespace\n\
+             \"@query-param\";name=\"fa%C3%A7ade%22%3A%20\": something\n\
+             \"@query-param\";name=\"x\": 1\n\
+             \"@query-param\";name=\"x\": 2\n\
+             \"@query-param\";name=\"empty\": "
+        );
+        let missing = [Component::query_param("nope").unwrap()];
+        assert_eq!(
+            lines(url, &[], &missing),
+            Err(BaseError::MissingComponent(
+                "\"@query-param\";name=\"nope\"".into()
+            ))
+        );
+    }
+
+    /// RFC 9421 §2.1: values trimmed and combined; absent fields and line
+    /// breaks refused; names must be lower-case; duplicates refused.
+    #[test]
+    fn fields() {
+        let h = [
+            ("X-Obs", "  a  "),
+            ("x-obs", "b\t"),
+            ("Cache-Control", "max-age=60"),
+        ];
+        assert_eq!(
+            lines("https://e.com/", &h, &[c("x-obs"), c("cache-control")]).unwrap(),
+            "\"x-obs\": a, b\n\"cache-control\": max-age=60"
+        );
+        assert_eq!(
+            lines("https://e.com/", &h, &[c("absent")]),
+            Err(BaseError::MissingComponent("\"absent\"".into()))
+        );
+        assert_eq!(
+            lines("https://e.com/", &[("x", "a\r\nb")], &[c("x")]),
+            Err(BaseError::InvalidValue("\"x\"".into()))
+        );
+        assert!(Component::new("Content-Type").is_err());
+        assert!(Component::new("@unknown").is_err());
+        assert!(Component::new("@query-param").is_err());
+        assert_eq!(
+            SignatureParams::new(vec![c("@path"), c("@path")], ParamValues::default()),
+            Err(BaseError::DuplicateComponent("\"@path\"".into()))
+        );
+        assert_eq!(
+            SignatureParams::new(
+                vec![],
+                ParamValues {
+                    key_id: Some("é"),
+                    ..ParamValues::default()
+                }
+            ),
+            Err(BaseError::InvalidParameter("keyid"))
+        );
+    }
+}

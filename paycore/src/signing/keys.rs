@@ -154,3 +154,31 @@ fn variant_name(a: Algorithm) -> &'static str {
         Algorithm::Ed25519 => "Ed25519",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted_and_algorithms_fixed() {
+        let k = SigningKey::hmac(b"top-secret-value").unwrap();
+        assert_eq!(format!("{k:?}"), "SigningKey::Hmac([REDACTED])");
+        assert_eq!(
+            format!("{:?}", k.verification_key()),
+            "VerificationKey::Hmac([REDACTED])"
+        );
+        let e = SigningKey::ed25519(&[1; 32]).unwrap();
+        assert_eq!(format!("{e:?}"), "SigningKey::Ed25519([REDACTED])");
+        assert!(format!("{:?}", e.verification_key()).starts_with("VerificationKey::Ed25519("));
+        assert_eq!(e.algorithm().name(), "ed25519");
+        assert_eq!(
+            Algorithm::from_name("hmac-sha256"),
+            Some(Algorithm::HmacSha256)
+        );
+        assert_eq!(Algorithm::from_name("rsa-pss-sha512"), None);
+        let sig = e.sign(b"base");
+        assert!(e.verification_key().verify(b"base", &sig));
+        assert!(!k.verification_key().verify(b"base", &sig));
+    }
+}
