@@ -3,24 +3,9 @@
 # Usage: bash scripts/test-all.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+. scripts/lib.sh
 
-step() { printf '\n==> %s\n' "$*"; }
+step "system packages"
+bash scripts/setup-system.sh
 
-step "rust: formatting"
-cargo fmt --all -- --check
-
-step "rust: clippy (all targets, warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
-
-step "rust: the core has no I/O dependencies"
-if cargo tree -p paycore -e normal --prefix none --locked | grep -E '^(tokio|reqwest|hyper|mio) ' ; then
-  echo "paycore must not depend on an I/O crate (see above)" >&2
-  exit 1
-fi
-
-step "rust: tests"
-cargo test --workspace --locked
-
-step "rust: benches compile"
-cargo bench --workspace --locked --no-run
+bash scripts/test-rust.sh
