@@ -1,0 +1,175 @@
+//! Authentication of `/v1` requests: one seam, [`Authenticator`], and the
+//! middleware that reads the body (bounded to 1 MiB), calls it, blocks
+//! repeated failures with growing backoff, and hands the authenticated key to
+//! the handlers.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::future::BoxFuture;
+
+use crate::AppState;
+use crate::db::ApiKeyRecord;
+use crate::error::{AppError, ErrorType};
+use crate::http::LogTag;
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Why a request was not authenticated. `code` is the core's reason code
+/// (`signature_invalid`, `window_invalid`, `digest_mismatch`, `replayed`, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthFailure {
+    /// Stable reason code, sent in the error envelope.
+    pub code: &'static str,
+    /// The key id the request claimed, when it could be read (for backoff).
+    pub key_id: Option<String>,
+}
+
+/// The authentication seam: verify one request (head + raw body) and return
+/// the API key it was signed with.
+pub trait Authenticator: Send + Sync + 'static {
+    /// Verifies the request.
+    fn authenticate<'a>(
+        &'a self,
+        state: &'a AppState,
+        parts: &'a Parts,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<ApiKeyRecord, AuthFailure>>;
+}
+
+/// Repeated authentication failures per key id and per client address:
+/// after [`Backoff::FREE_FAILURES`] failures, each further failure blocks the
+/// source for twice as long as the previous one (1 s, 2 s, 4 s ... 5 min).
+#[derive(Debug, Default)]
+pub struct Backoff {
+    inner: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl Backoff {
+    /// Failures allowed before blocking starts.
+    pub const FREE_FAILURES: u32 = 5;
+    const MAX_BLOCK: Duration = Duration::from_secs(300);
+
+    fn blocked_for(&self, source: &str, now: Instant) -> Option<Duration> {
+        let map = self.inner.lock().ok()?;
+        let (_, until) = map.get(source)?;
+        until.checked_duration_since(now).filter(|d| !d.is_zero())
+    }
+
+    fn fail(&self, source: &str, now: Instant) {
+        let Ok(mut map) = self.inner.lock() else {
+            return;
+        };
+        if map.len() > 100_000 {
+            map.retain(|_, (_, until)| *until > now);
+        }
+        let entry = map.entry(source.to_owned()).or_insert((0, now));
+        entry.0 = entry.0.saturating_add(1);
+        if entry.0 > Self::FREE_FAILURES {
+            let exp = (entry.0 - Self::FREE_FAILURES - 1).min(16);
+            let block = Duration::from_secs(1u64 << exp).min(Self::MAX_BLOCK);
+            entry.1 = now + block;
+        }
+    }
+
+    fn succeed(&self, source: &str) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.remove(source);
+        }
+    }
+}
+
+fn auth_error(code: &'static str, message: &str) -> AppError {
+    AppError::new(
+        StatusCode::UNAUTHORIZED,
+        ErrorType::Authentication,
+        code,
+        message,
+    )
+    .with_should_retry(false)
+}
+
+/// Middleware for `/v1`: bounded body read (413 over 1 MiB), signature
+/// verification through the [`Authenticator`], failure backoff.
+pub async fn require_signature(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorType::InvalidRequest,
+                "body_too_large",
+                format!("The request body exceeds {MAX_BODY_BYTES} bytes."),
+            )
+            .with_should_retry(false)
+            .into_response();
+        }
+    };
+    let client = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| format!("ip:{}", c.0.ip()));
+    let now = Instant::now();
+    if let Some(client) = &client
+        && let Some(wait) = state.backoff.blocked_for(client, now)
+    {
+        return blocked(wait);
+    }
+    match state.auth.authenticate(&state, &parts, &body).await {
+        Ok(key) => {
+            if let Some(client) = &client {
+                state.backoff.succeed(client);
+            }
+            if let Some(tag) = parts.extensions.get::<LogTag>() {
+                tag.set_merchant(&key.merchant_id);
+            }
+            parts.extensions.insert(key);
+            parts.extensions.insert(RawBody(body.clone()));
+            next.run(Request::from_parts(parts, Body::from(body))).await
+        }
+        Err(failure) => {
+            if let Some(key_id) = &failure.key_id {
+                let source = format!("key:{key_id}");
+                if let Some(wait) = state.backoff.blocked_for(&source, now) {
+                    return blocked(wait);
+                }
+                state.backoff.fail(&source, now);
+            }
+            if let Some(client) = &client {
+                state.backoff.fail(client, now);
+            }
+            auth_error(
+                failure.code,
+                "The request signature could not be verified; see `code` for the reason.",
+            )
+            .into_response()
+        }
+    }
+}
+
+fn blocked(wait: Duration) -> Response {
+    let secs = wait.as_secs().max(1);
+    AppError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorType::Authentication,
+        "too_many_failed_attempts",
+        "Too many failed authentication attempts; retry later.",
+    )
+    .with_retry_after(secs)
+    .with_should_retry(true)
+    .into_response()
+}
+
+/// The raw request body, as authenticated (available to handlers).
+#[derive(Debug, Clone)]
+pub struct RawBody(pub Bytes);
