@@ -19,6 +19,17 @@ if cargo tree -p paycore -e normal --prefix none --locked | grep -E '^(tokio|req
   exit 1
 fi
 
+# --- paycore-server: its tests start a throwaway Postgres (initdb + pg_ctl)
+# and Redis (redis-server) of their own; install them when missing.
+step "server: Postgres and Redis binaries for the server tests"
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 \
+   || ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql redis-server
+fi
+# --- end paycore-server
+
 step "rust: tests"
 cargo test --workspace --locked
 

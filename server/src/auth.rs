@@ -100,7 +100,11 @@ fn auth_error(code: &'static str, message: &str) -> AppError {
 
 /// Middleware for `/v1`: bounded body read (413 over 1 MiB), signature
 /// verification through the [`Authenticator`], failure backoff.
-pub async fn require_signature(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn require_signature(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = req.into_parts();
     let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,

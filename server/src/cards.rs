@@ -172,7 +172,9 @@ pub fn parse_card(number: &str) -> Option<Card> {
         Some(6) => "discover",
         _ => "unknown",
     };
-    let last4 = canonical.get(canonical.len().saturating_sub(4)..)?.to_owned();
+    let last4 = canonical
+        .get(canonical.len().saturating_sub(4)..)?
+        .to_owned();
     Some(Card {
         outcome,
         brand,
@@ -221,6 +223,9 @@ mod tests {
         );
         assert!(parse_card("4242424242424241").is_none());
         assert!(parse_card("42424242x4242424").is_none());
-        assert_eq!(parse_card("4242 4242 4242 4242").map(|c| c.last4), Some("4242".into()));
+        assert_eq!(
+            parse_card("4242 4242 4242 4242").map(|c| c.last4),
+            Some("4242".into())
+        );
     }
 }

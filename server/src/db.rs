@@ -126,7 +126,10 @@ impl std::fmt::Debug for CreatedKey {
             .field("merchant_id", &self.merchant_id)
             .field("key_id", &self.key_id)
             .field("alg", &self.alg)
-            .field("secret_b64", &self.secret_b64.as_ref().map(|_| "<redacted>"))
+            .field(
+                "secret_b64",
+                &self.secret_b64.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }

@@ -59,15 +59,13 @@ pub struct AppError {
     /// Envelope `message` (generic for 5xx).
     pub message: String,
     /// Envelope `param`: the request field at fault.
-    pub param: Option<String>,
+    pub param: Option<Box<str>>,
     /// `Should-Retry` header, when the server knows.
     pub should_retry: Option<bool>,
     /// `Retry-After` header in seconds.
     pub retry_after: Option<u64>,
-    /// Extra headers (rate-limit headers on a 429, for example).
-    pub headers: Vec<(HeaderName, HeaderValue)>,
     /// Logged, never sent: the cause of a 5xx.
-    pub detail: Option<String>,
+    pub detail: Option<Box<str>>,
 }
 
 impl AppError {
@@ -87,15 +85,23 @@ impl AppError {
             param: None,
             should_retry: None,
             retry_after: None,
-            headers: Vec::new(),
             detail: None,
         }
     }
 
     /// 400 `invalid_request_error` naming the parameter at fault.
-    pub fn invalid(code: &'static str, param: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::new(StatusCode::BAD_REQUEST, ErrorType::InvalidRequest, code, message)
-            .with_param(param)
+    pub fn invalid(
+        code: &'static str,
+        param: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        AppError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorType::InvalidRequest,
+            code,
+            message,
+        )
+        .with_param(param)
     }
 
     /// 404 for a missing object (or one owned by another merchant).
@@ -128,13 +134,13 @@ impl AppError {
             "internal_error",
             "An internal error occurred. The request may be retried with the same Idempotency-Key.",
         );
-        e.detail = Some(detail.into());
+        e.detail = Some(detail.into().into_boxed_str());
         e
     }
 
     /// Sets `param`.
     pub fn with_param(mut self, param: impl Into<String>) -> Self {
-        self.param = Some(param.into());
+        self.param = Some(param.into().into_boxed_str());
         self
     }
 
@@ -204,11 +210,8 @@ impl IntoResponse for AppError {
         if let Some(secs) = self.retry_after {
             h.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        for (k, v) in self.headers {
-            h.insert(k, v);
-        }
         if let Some(detail) = self.detail {
-            resp.extensions_mut().insert(ErrorDetail(detail));
+            resp.extensions_mut().insert(ErrorDetail(detail.into()));
         }
         resp
     }

@@ -88,7 +88,9 @@ pub async fn list_events(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let params = ListParams::parse(q.as_deref(), &[("type", "type", EVENT_TYPES)])?;
-    let (rows, has_more) = params.fetch(&st.db.pool, "events", &key.merchant_id).await?;
+    let (rows, has_more) = params
+        .fetch(&st.db.pool, "events", &key.merchant_id)
+        .await?;
     let data = rows.iter().map(event_json).collect::<Result<Vec<_>, _>>()?;
     Ok(axum::Json(list_body("/v1/events", data, has_more)).into_response())
 }

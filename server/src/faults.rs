@@ -43,7 +43,11 @@ pub async fn triggers(req: Request, next: Next) -> Response {
     if !sandbox {
         return AppError::invalid(
             "test_trigger_not_allowed",
-            if fault.is_some() { "Paycore-Test-Fault" } else { "Paycore-Test-Delay-Ms" },
+            if fault.is_some() {
+                "Paycore-Test-Fault"
+            } else {
+                "Paycore-Test-Delay-Ms"
+            },
             "Test triggers are only honoured for sandbox merchants.",
         )
         .into_response();

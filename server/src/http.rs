@@ -92,6 +92,24 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     } else {
         body
     };
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        // Also stops serde from reading a struct out of a JSON array.
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+                Ok(_) => AppError::invalid(
+                    "parameter_invalid",
+                    "body",
+                    "The request body must be a JSON object.",
+                ),
+                Err(e) => AppError::invalid(
+                    "body_malformed",
+                    "body",
+                    format!("The request body is not valid JSON: {e}"),
+                ),
+            },
+        );
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -106,6 +124,9 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         }
         let mut param = if path == "." { String::new() } else { path };
         if let Some(field) = unknown_field(&msg) {
+            if param == field || param.ends_with(&format!(".{field}")) {
+                param.clear();
+            }
             if !param.is_empty() {
                 param.push('.');
             }

@@ -86,7 +86,11 @@ fn read_key(headers: &HeaderMap) -> Result<String, AppError> {
         ));
     };
     match value.to_str() {
-        Ok(k) if !k.is_empty() && k.len() <= MAX_KEY_LEN && k.bytes().all(|b| b.is_ascii_graphic()) => {
+        Ok(k)
+            if !k.is_empty()
+                && k.len() <= MAX_KEY_LEN
+                && k.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
             Ok(k.to_owned())
         }
         _ => Err(AppError::invalid(
@@ -176,7 +180,10 @@ async fn begin(
                 .unwrap_or(StatusCode::OK);
             let mut resp = (
                 status,
-                [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
                 body.unwrap_or_default(),
             )
                 .into_response();
@@ -270,7 +277,9 @@ where
             .await;
             match stored {
                 Ok(_) => err.into_response(),
-                Err(e) => AppError::internal(format!("storing an idempotent 4xx: {e}")).into_response(),
+                Err(e) => {
+                    AppError::internal(format!("storing an idempotent 4xx: {e}")).into_response()
+                }
             }
         }
     }
@@ -280,9 +289,11 @@ where
 pub async fn prune(state: &AppState) -> Result<u64, sqlx::Error> {
     let ttl = i64::try_from(state.config.idempotency_ttl_secs).unwrap_or(i64::MAX);
     let cutoff = now_unix().saturating_sub(ttl);
-    Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
-        .bind(cutoff)
-        .execute(&state.db.pool)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
+            .bind(cutoff)
+            .execute(&state.db.pool)
+            .await?
+            .rows_affected(),
+    )
 }

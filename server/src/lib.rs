@@ -209,7 +209,10 @@ fn print_key(title: &str, key: &CreatedKey) {
     let _ = writeln!(out, "  key id:    {}", key.key_id);
     let _ = writeln!(out, "  algorithm: {}", key.alg.as_str());
     if let Some(secret) = &key.secret_b64 {
-        let _ = writeln!(out, "  secret:    {secret}  (base64 of the HMAC-SHA256 key)");
+        let _ = writeln!(
+            out,
+            "  secret:    {secret}  (base64 of the HMAC-SHA256 key)"
+        );
     }
     let _ = out.flush();
 }

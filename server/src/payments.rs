@@ -364,9 +364,14 @@ async fn create_inner(
     let stored = match decline {
         None => claim.complete_in(&mut tx, StatusCode::OK, object).await?,
         Some(d) => {
-            let err = AppError::new(StatusCode::PAYMENT_REQUIRED, ErrorType::Card, d.code, d.message)
-                .with_decline_code(d.decline_code)
-                .with_param("payment_method");
+            let err = AppError::new(
+                StatusCode::PAYMENT_REQUIRED,
+                ErrorType::Card,
+                d.code,
+                d.message,
+            )
+            .with_decline_code(d.decline_code)
+            .with_param("payment_method");
             let mut body = err.envelope();
             if let Some(e) = body.get_mut("error").and_then(|e| e.as_object_mut()) {
                 e.insert("payment_id".into(), serde_json::Value::String(id.clone()));
@@ -402,8 +407,13 @@ pub async fn list(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let params = ListParams::parse(q.as_deref(), &[("status", "status", STATUSES)])?;
-    let (rows, has_more) = params.fetch(&st.db.pool, "payments", &key.merchant_id).await?;
-    let data = rows.iter().map(payment_json).collect::<Result<Vec<_>, _>>()?;
+    let (rows, has_more) = params
+        .fetch(&st.db.pool, "payments", &key.merchant_id)
+        .await?;
+    let data = rows
+        .iter()
+        .map(payment_json)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(axum::Json(list_body("/v1/payments", data, has_more)).into_response())
 }
 

@@ -28,7 +28,11 @@ pub struct RateOutcome {
 pub trait RateLimiter: Send + Sync + 'static {
     /// Checks and counts one request of `key` (API key and route class) under
     /// the plan's tier.
-    fn check<'a>(&'a self, key: &'a str, plan: Plan) -> BoxFuture<'a, Result<RateOutcome, AppError>>;
+    fn check<'a>(
+        &'a self,
+        key: &'a str,
+        plan: Plan,
+    ) -> BoxFuture<'a, Result<RateOutcome, AppError>>;
 }
 
 /// The route class of a path: its resource (`payments`, `refunds`, `events`)

@@ -79,7 +79,11 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let pq = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/v1/refunds").to_owned();
+    let pq = uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/v1/refunds")
+        .to_owned();
     idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
         create_inner(&st, &key, &body, claim)
     })
@@ -224,7 +228,12 @@ pub async fn list(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let params = ListParams::parse(q.as_deref(), &[("payment", "payment_id", &[])])?;
-    let (rows, has_more) = params.fetch(&st.db.pool, "refunds", &key.merchant_id).await?;
-    let data = rows.iter().map(refund_json).collect::<Result<Vec<_>, _>>()?;
+    let (rows, has_more) = params
+        .fetch(&st.db.pool, "refunds", &key.merchant_id)
+        .await?;
+    let data = rows
+        .iter()
+        .map(refund_json)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(axum::Json(list_body("/v1/refunds", data, has_more)).into_response())
 }

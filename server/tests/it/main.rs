@@ -1,1 +1,17 @@
-fn main() {}
+//! Integration tests: the real server over HTTP, on SQLite files in temp dirs
+//! and on a throwaway Postgres.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests panic on unexpected failures"
+)]
+#![allow(unreachable_pub, reason = "test modules")]
+
+mod harness;
+mod pg;
+
+mod errors;
+mod idempotency;
+mod payments;
+mod refunds;
+mod tenancy;
