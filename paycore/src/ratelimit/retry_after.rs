@@ -62,7 +62,14 @@ mod tests {
     #[test]
     fn malformed_is_none() {
         for v in [
-            "", "-1", "1.5", "+3", "10s", "soon", "99999999999999999999999", "Sun, 06 Nov",
+            "",
+            "-1",
+            "1.5",
+            "+3",
+            "10s",
+            "soon",
+            "99999999999999999999999",
+            "Sun, 06 Nov",
         ] {
             assert_eq!(parse_retry_after(v, 0), None, "{v:?}");
         }
