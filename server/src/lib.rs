@@ -12,8 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tokio::net::TcpListener;
 
 pub mod auth;
@@ -89,19 +90,48 @@ pub fn init_tracing(format: LogFormat) {
     };
 }
 
+/// Every `/v1` operation: method, path (OpenAPI syntax) and handler. The
+/// router is built from this list, and a test checks it against
+/// `docs/openapi.yaml`.
+pub fn api_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::POST, "/v1/payments", post(payments::create)),
+        (Method::GET, "/v1/payments", get(payments::list)),
+        (Method::GET, "/v1/payments/{id}", get(payments::get)),
+        (
+            Method::POST,
+            "/v1/payments/{id}/confirm",
+            post(payments::confirm),
+        ),
+        (
+            Method::POST,
+            "/v1/payments/{id}/capture",
+            post(payments::capture),
+        ),
+        (
+            Method::POST,
+            "/v1/payments/{id}/cancel",
+            post(payments::cancel),
+        ),
+        (Method::POST, "/v1/refunds", post(refunds::create)),
+        (Method::GET, "/v1/refunds", get(refunds::list)),
+        (Method::GET, "/v1/refunds/{id}", get(refunds::get)),
+        (Method::GET, "/v1/events", get(events::list_events)),
+        (Method::GET, "/v1/events/{id}", get(events::get_event)),
+    ]
+}
+
+/// Operations outside `/v1` (unauthenticated).
+pub const PUBLIC_ROUTES: &[(&str, &str)] = &[("GET", "/health")];
+
 /// The routes, with their middleware.
 pub fn router(state: AppState) -> Router {
-    let v1 = Router::new()
-        .route("/v1/payments", post(payments::create).get(payments::list))
-        .route("/v1/payments/{id}", get(payments::get))
-        .route("/v1/payments/{id}/confirm", post(payments::confirm))
-        .route("/v1/payments/{id}/capture", post(payments::capture))
-        .route("/v1/payments/{id}/cancel", post(payments::cancel))
-        .route("/v1/refunds", post(refunds::create).get(refunds::list))
-        .route("/v1/refunds/{id}", get(refunds::get))
-        .route("/v1/events", get(events::list_events))
-        .route("/v1/events/{id}", get(events::get_event))
-        // Layers run bottom-up: authenticate, then test triggers, then limits.
+    let mut v1 = Router::new();
+    for (_, path, handler) in api_routes() {
+        v1 = v1.route(path, handler);
+    }
+    // Layers run bottom-up: authenticate, then test triggers, then limits.
+    let v1 = v1
         .layer(from_fn_with_state(state.clone(), ratelimit::enforce))
         .layer(from_fn(faults::triggers))
         .layer(from_fn_with_state(state.clone(), auth::require_signature));

@@ -12,6 +12,8 @@ mod pg;
 
 mod errors;
 mod idempotency;
+mod multi;
+mod openapi;
 mod payments;
 mod refunds;
 mod tenancy;
