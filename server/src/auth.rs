@@ -47,16 +47,21 @@ pub trait Authenticator: Send + Sync + 'static {
 }
 
 /// Repeated authentication failures per key id and per client address:
-/// after [`Backoff::FREE_FAILURES`] failures, each further failure blocks the
-/// source for twice as long as the previous one (1 s, 2 s, 4 s ... 5 min).
+/// after [`Backoff::FREE_FAILURES_PER_KEY`] consecutive failures of a key id
+/// (or [`Backoff::FREE_FAILURES_PER_CLIENT`] of a client address), each
+/// further failure blocks that source for twice as long as the previous one
+/// (1 s, 2 s, 4 s ... 5 min). A success resets the source.
 #[derive(Debug, Default)]
 pub struct Backoff {
     inner: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 impl Backoff {
-    /// Failures allowed before blocking starts.
-    pub const FREE_FAILURES: u32 = 5;
+    /// Consecutive failures of one key id allowed before blocking starts.
+    pub const FREE_FAILURES_PER_KEY: u32 = 5;
+    /// Consecutive failures of one client address allowed before blocking
+    /// starts (higher: many keys may share an address).
+    pub const FREE_FAILURES_PER_CLIENT: u32 = 20;
     const MAX_BLOCK: Duration = Duration::from_secs(300);
 
     fn blocked_for(&self, source: &str, now: Instant) -> Option<Duration> {
@@ -65,7 +70,7 @@ impl Backoff {
         until.checked_duration_since(now).filter(|d| !d.is_zero())
     }
 
-    fn fail(&self, source: &str, now: Instant) {
+    fn fail(&self, source: &str, free: u32, now: Instant) {
         let Ok(mut map) = self.inner.lock() else {
             return;
         };
@@ -74,8 +79,8 @@ impl Backoff {
         }
         let entry = map.entry(source.to_owned()).or_insert((0, now));
         entry.0 = entry.0.saturating_add(1);
-        if entry.0 > Self::FREE_FAILURES {
-            let exp = (entry.0 - Self::FREE_FAILURES - 1).min(16);
+        if entry.0 > free {
+            let exp = (entry.0 - free - 1).min(16);
             let block = Duration::from_secs(1u64 << exp).min(Self::MAX_BLOCK);
             entry.1 = now + block;
         }
@@ -134,6 +139,7 @@ pub async fn require_signature(
             if let Some(client) = &client {
                 state.backoff.succeed(client);
             }
+            state.backoff.succeed(&format!("key:{}", key.key_id));
             if let Some(tag) = parts.extensions.get::<LogTag>() {
                 tag.set_merchant(&key.merchant_id);
             }
@@ -141,16 +147,32 @@ pub async fn require_signature(
             parts.extensions.insert(RawBody(body.clone()));
             next.run(Request::from_parts(parts, Body::from(body))).await
         }
+        Err(failure) if failure.code.ends_with("_unavailable") => {
+            // The key or nonce store failed, not the client.
+            AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorType::Api,
+                "service_unavailable",
+                "Authentication is temporarily unavailable; retry shortly.",
+            )
+            .with_retry_after(1)
+            .with_should_retry(true)
+            .into_response()
+        }
         Err(failure) => {
             if let Some(key_id) = &failure.key_id {
                 let source = format!("key:{key_id}");
                 if let Some(wait) = state.backoff.blocked_for(&source, now) {
                     return blocked(wait);
                 }
-                state.backoff.fail(&source, now);
+                state
+                    .backoff
+                    .fail(&source, Backoff::FREE_FAILURES_PER_KEY, now);
             }
             if let Some(client) = &client {
-                state.backoff.fail(client, now);
+                state
+                    .backoff
+                    .fail(client, Backoff::FREE_FAILURES_PER_CLIENT, now);
             }
             auth_error(
                 failure.code,

@@ -287,13 +287,16 @@ where
 
 /// Deletes keys older than the TTL; returns how many.
 pub async fn prune(state: &AppState) -> Result<u64, sqlx::Error> {
-    let ttl = i64::try_from(state.config.idempotency_ttl_secs).unwrap_or(i64::MAX);
+    prune_older_than(&state.db, state.config.idempotency_ttl_secs).await
+}
+
+/// Deletes keys created `ttl_secs` or more ago; returns how many.
+pub async fn prune_older_than(db: &crate::Db, ttl_secs: u64) -> Result<u64, sqlx::Error> {
+    let ttl = i64::try_from(ttl_secs).unwrap_or(i64::MAX);
     let cutoff = now_unix().saturating_sub(ttl);
-    Ok(
-        sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
-            .bind(cutoff)
-            .execute(&state.db.pool)
-            .await?
-            .rows_affected(),
-    )
+    let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
+        .bind(cutoff)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
 }

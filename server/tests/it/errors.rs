@@ -206,3 +206,22 @@ async fn faults(store: Store) {
         .await;
     r.expect_error(400, "test_trigger_not_allowed");
 }
+
+both_backends!(auth_failures_back_off);
+
+async fn auth_failures_back_off(store: Store) {
+    let srv = TestServer::start(store).await;
+    let good = srv.sandbox("backoff").await;
+    let mut bad = good.clone();
+    bad.key_id = "key_test_does_not_exist".into();
+    for _ in 0..6 {
+        bad.get("/v1/payments")
+            .await
+            .expect_error(401, "key_unknown");
+    }
+    let blocked = bad.get("/v1/payments").await;
+    blocked.expect_error(429, "too_many_failed_attempts");
+    assert!(blocked.header("retry-after").is_some());
+    // Another key from the same address is not blocked by that key's failures.
+    good.get("/v1/payments").await.expect(200);
+}

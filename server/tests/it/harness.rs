@@ -67,6 +67,10 @@ impl Authenticator for TestOnlyHeaderAuth {
 
 impl TestServer {
     pub async fn start(store: Store) -> TestServer {
+        Self::start_configured(store, |_| {}).await
+    }
+
+    pub async fn start_configured(store: Store, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let (dir, url) = match store {
             Store::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -75,11 +79,17 @@ impl TestServer {
             }
             Store::Postgres => (None, pg::fresh_database().await),
         };
-        Self::start_on(url, dir).await
+        let mut config = Config::with_database(url);
+        tweak(&mut config);
+        Self::start_with(config, dir).await
     }
 
     pub async fn start_on(database_url: String, dir: Option<tempfile::TempDir>) -> TestServer {
-        let config = Config::with_database(database_url.clone());
+        Self::start_with(Config::with_database(database_url), dir).await
+    }
+
+    pub async fn start_with(config: Config, dir: Option<tempfile::TempDir>) -> TestServer {
+        let database_url = config.database_url.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let db = db::connect(&database_url, 2).await.unwrap();

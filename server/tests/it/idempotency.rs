@@ -133,3 +133,38 @@ async fn server_errors_are_not_stored(store: Store) {
     ok.expect(200);
     assert!(ok.header("idempotent-replayed").is_none());
 }
+
+both_backends!(keys_expire);
+
+async fn keys_expire(store: Store) {
+    let srv = TestServer::start_configured(store, |c| c.idempotency_ttl_secs = 1).await;
+    let api = srv.sandbox("idem-ttl").await;
+    let key = idem();
+    let body = json!({"amount": 1000, "currency": "usd", "payment_method": CARD_OK});
+    let first = api.post_idem("/v1/payments", &key, body.clone()).await;
+    first.expect(200);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    // Expired: the same key now performs a new request.
+    let second = api.post_idem("/v1/payments", &key, body).await;
+    second.expect(200);
+    assert!(second.header("idempotent-replayed").is_none());
+    assert_ne!(second.json["id"], first.json["id"]);
+    // Pruning deletes what expired.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let state_rows = |db: &paycore_server::Db| {
+        let pool = db.pool.clone();
+        async move {
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM idempotency_keys")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            sqlx::Row::try_get::<i64, _>(&row, "n").unwrap()
+        }
+    };
+    assert_eq!(state_rows(&srv.db).await, 1);
+    let pruned = paycore_server::idempotency::prune_older_than(&srv.db, 1)
+        .await
+        .unwrap();
+    assert_eq!(pruned, 1);
+    assert_eq!(state_rows(&srv.db).await, 0);
+}
