@@ -117,6 +117,7 @@ async fn begin(
     let lock = i64::try_from(state.config.idempotency_lock_secs).unwrap_or(60);
     for _ in 0..3 {
         let now = now_unix();
+        let turn = state.db.write_turn().await;
         let inserted = sqlx::query(
             "INSERT INTO idempotency_keys (api_key_id, key, fingerprint, state, locked_until, created_at) \
              VALUES ($1, $2, $3, 'in_flight', $4, $5) ON CONFLICT (api_key_id, key) DO NOTHING",
@@ -129,6 +130,7 @@ async fn begin(
         .execute(db)
         .await?
         .rows_affected();
+        drop(turn);
         let claim = Claim {
             api_key_id: api_key.key_id.clone(),
             key: key.clone(),
@@ -149,6 +151,7 @@ async fn begin(
         };
         let created_at: i64 = row.try_get("created_at")?;
         if created_at <= now.saturating_sub(ttl) {
+            let _turn = state.db.write_turn().await;
             sqlx::query(
                 "DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at = $3",
             )
@@ -194,6 +197,7 @@ async fn begin(
         let locked_until: i64 = row.try_get("locked_until")?;
         if locked_until <= now {
             // The first request never finished (its instance died): take over.
+            let turn = state.db.write_turn().await;
             let taken = sqlx::query(
                 "UPDATE idempotency_keys SET locked_until = $1 \
                  WHERE api_key_id = $2 AND key = $3 AND state = 'in_flight' AND locked_until = $4",
@@ -205,6 +209,7 @@ async fn begin(
             .execute(db)
             .await?
             .rows_affected();
+            drop(turn);
             if taken == 1 {
                 return Ok(Begin::Claimed(claim));
             }
@@ -252,6 +257,7 @@ where
     match effect(claim.clone()).await {
         Ok(stored) => (stored.status, axum::Json(stored.body)).into_response(),
         Err(err) if err.status.is_server_error() => {
+            let _turn = state.db.write_turn().await;
             let released = sqlx::query(
                 "DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND state = 'in_flight'",
             )
@@ -265,6 +271,7 @@ where
             err.into_response()
         }
         Err(err) => {
+            let _turn = state.db.write_turn().await;
             let stored = sqlx::query(
                 "UPDATE idempotency_keys SET state = 'completed', status_code = $1, response_body = $2 \
                  WHERE api_key_id = $3 AND key = $4",
@@ -294,6 +301,7 @@ pub async fn prune(state: &AppState) -> Result<u64, sqlx::Error> {
 pub async fn prune_older_than(db: &crate::Db, ttl_secs: u64) -> Result<u64, sqlx::Error> {
     let ttl = i64::try_from(ttl_secs).unwrap_or(i64::MAX);
     let cutoff = now_unix().saturating_sub(ttl);
+    let _turn = db.write_turn().await;
     let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
         .bind(cutoff)
         .execute(&db.pool)

@@ -322,7 +322,7 @@ async fn create_inner(
     let now = now_unix();
     let metadata_text = serde_json::to_string(&metadata)
         .map_err(|e| AppError::internal(format!("metadata: {e}")))?;
-    let mut tx = st.db.pool.begin().await?;
+    let (_turn, mut tx) = st.db.begin_write().await?;
     sqlx::query(
         "INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, \
          amount_captured, amount_refunded, card_brand, card_last4, card_outcome, customer_email, \
@@ -472,7 +472,7 @@ async fn transition_inner(
             cancellation_reason = c.cancellation_reason.map(CancellationReason::as_str);
         }
     }
-    let mut tx = st.db.pool.begin().await?;
+    let (_turn, mut tx) = st.db.begin_write().await?;
     let row = lock_and_load(&mut tx, id, &key.merchant_id).await?;
     let status: String = row.try_get("status")?;
     let amount: i64 = row.try_get("amount")?;
