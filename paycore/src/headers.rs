@@ -59,6 +59,10 @@ impl<H: Headers + ?Sized> Headers for &H {
     fn for_each_value<'a>(&'a self, name: &str, f: &mut dyn FnMut(&'a str)) {
         (**self).for_each_value(name, f)
     }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        (**self).get(name)
+    }
 }
 
 impl<K: AsRef<str>, V: AsRef<str>> Headers for [(K, V)] {
@@ -69,17 +73,32 @@ impl<K: AsRef<str>, V: AsRef<str>> Headers for [(K, V)] {
             }
         }
     }
+
+    // Stops at the first match: the hot path of every verifier.
+    fn get(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
 }
 
 impl<K: AsRef<str>, V: AsRef<str>, const N: usize> Headers for [(K, V); N] {
     fn for_each_value<'a>(&'a self, name: &str, f: &mut dyn FnMut(&'a str)) {
         self.as_slice().for_each_value(name, f)
     }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        Headers::get(self.as_slice(), name)
+    }
 }
 
 impl<K: AsRef<str>, V: AsRef<str>> Headers for Vec<(K, V)> {
     fn for_each_value<'a>(&'a self, name: &str, f: &mut dyn FnMut(&'a str)) {
         self.as_slice().for_each_value(name, f)
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        Headers::get(self.as_slice(), name)
     }
 }
 
@@ -112,6 +131,10 @@ impl Headers for http::HeaderMap {
                 f(s);
             }
         }
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.get_all(name).iter().find_map(|v| v.to_str().ok())
     }
 }
 
