@@ -9,7 +9,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_paycore-server");
 fn field<'a>(out: &'a str, name: &str) -> Option<&'a str> {
     out.lines()
         .find_map(|l| l.trim().strip_prefix(name))
-        .map(|v| v.trim().split_whitespace().next().unwrap_or(""))
+        .map(|v| v.split_whitespace().next().unwrap_or(""))
 }
 
 #[test]
