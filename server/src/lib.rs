@@ -82,7 +82,7 @@ pub fn init_tracing(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .with_writer(std::io::stderr)
+        .with_writer(|| LogWriter(std::io::stderr()))
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
@@ -123,6 +123,22 @@ pub fn api_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
 
 /// Operations outside `/v1` (unauthenticated).
 pub const PUBLIC_ROUTES: &[(&str, &str)] = &[("GET", "/health")];
+
+/// Standard error for logs, ignoring write errors: a closed log pipe must
+/// never fail (or panic) a request.
+struct LogWriter(std::io::Stderr);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = self.0.write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = self.0.flush();
+        Ok(())
+    }
+}
 
 /// The routes, with their middleware.
 pub fn router(state: AppState) -> Router {
