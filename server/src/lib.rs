@@ -30,6 +30,7 @@ pub mod ids;
 pub mod pagination;
 pub mod payments;
 pub mod ratelimit;
+pub mod redis_store;
 pub mod refunds;
 
 pub use config::{Cli, Command, Config, KeyAlg, KeysCommand, LogFormat, Plan};

@@ -16,5 +16,6 @@ mod idempotency;
 mod multi;
 mod openapi;
 mod payments;
+mod redis;
 mod refunds;
 mod tenancy;

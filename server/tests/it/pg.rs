@@ -183,7 +183,6 @@ pub async fn fresh_database() -> String {
 }
 
 /// A throwaway Redis for this test process; returns its URL.
-#[allow(dead_code, reason = "used once the Redis-backed stores land")]
 #[allow(
     clippy::zombie_processes,
     reason = "lives as long as the test process; the watchdog kills it"
