@@ -1,1 +1,263 @@
 //! RFC 9530 `Content-Digest`: produce and check `sha-256` / `sha-512` digests.
+//!
+//! `Content-Digest` is a Structured Field Dictionary (RFC 8941 / RFC 9651):
+//! each key names a hash algorithm from the IANA "Hash Algorithms for HTTP
+//! Digest Fields" registry, each value is a Byte Sequence holding the raw
+//! digest of the message content (the bytes as sent, after any
+//! `Content-Encoding`).
+//!
+//! ```text
+//! Content-Digest: sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:
+//! ```
+//!
+//! [`content_digest`] produces the field value; [`check_content_digest`]
+//! parses a received value and recomputes every supported algorithm present
+//! (`sha-256`, `sha-512`) over the raw body, compared in constant time.
+//! Unknown algorithms (and the deprecated `md5`, `sha`, ...) are ignored; a
+//! field that names no supported algorithm is refused with
+//! [`DigestError::Unsupported`].
+//!
+//! ```
+//! use paycore::digest::{DigestAlgorithm, check_content_digest, content_digest};
+//!
+//! let body = br#"{"hello": "world"}"#;
+//! let value = content_digest(body, DigestAlgorithm::Sha256);
+//! assert_eq!(value, "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:");
+//! assert!(check_content_digest(&value, body).is_ok());
+//! assert_eq!(
+//!     check_content_digest(&value, b"tampered").unwrap_err().code(),
+//!     "digest_mismatch"
+//! );
+//! ```
+
+use crate::crypto::{ct_eq, sha256, sha512};
+
+/// A hash algorithm paycore produces and checks in `Content-Digest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum DigestAlgorithm {
+    /// `sha-256` (the default).
+    #[default]
+    Sha256,
+    /// `sha-512`.
+    Sha512,
+}
+
+impl DigestAlgorithm {
+    /// The registry name, as used as the Dictionary key (`sha-256`, `sha-512`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DigestAlgorithm::Sha256 => "sha-256",
+            DigestAlgorithm::Sha512 => "sha-512",
+        }
+    }
+
+    /// The algorithm with registry name `name` (exact, lower-case), if supported.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "sha-256" => Some(DigestAlgorithm::Sha256),
+            "sha-512" => Some(DigestAlgorithm::Sha512),
+            _ => None,
+        }
+    }
+}
+
+/// Why a `Content-Digest` value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DigestError {
+    /// The value is not a Structured Field Dictionary, or a supported
+    /// algorithm's member is not a Byte Sequence of the right length.
+    #[error("the Content-Digest field is malformed")]
+    Malformed,
+    /// The field names no algorithm paycore supports (`sha-256`, `sha-512`).
+    #[error("the Content-Digest field names no supported algorithm")]
+    Unsupported,
+    /// A supported algorithm's digest differs from the digest of the body.
+    #[error("the Content-Digest does not match the body ({algorithm})")]
+    Mismatch {
+        /// The registry name of the algorithm that did not match.
+        algorithm: &'static str,
+    },
+}
+
+impl DigestError {
+    /// A stable, machine-readable code: `malformed_header`,
+    /// `digest_unsupported` or `digest_mismatch`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DigestError::Malformed => "malformed_header",
+            DigestError::Unsupported => "digest_unsupported",
+            DigestError::Mismatch { .. } => "digest_mismatch",
+        }
+    }
+}
+
+/// The `Content-Digest` field value for `body` with one algorithm, e.g.
+/// `sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:`.
+pub fn content_digest(body: &[u8], algorithm: DigestAlgorithm) -> String {
+    let mut out = String::with_capacity(100);
+    write_content_digest(body, algorithm, &mut out);
+    out
+}
+
+/// Appends the `Content-Digest` field value for `body` to `out`.
+pub fn write_content_digest(body: &[u8], algorithm: DigestAlgorithm, out: &mut String) {
+    use base64::Engine as _;
+    out.push_str(algorithm.name());
+    out.push_str("=:");
+    let engine = &base64::engine::general_purpose::STANDARD;
+    match algorithm {
+        DigestAlgorithm::Sha256 => engine.encode_string(sha256(&[body]), out),
+        DigestAlgorithm::Sha512 => engine.encode_string(sha512(&[body]), out),
+    }
+    out.push(':');
+}
+
+/// Checks a received `Content-Digest` field value against the raw `body`.
+///
+/// Every supported algorithm present must match; unknown algorithms are
+/// ignored. Returns the algorithms that were checked (at least one).
+pub fn check_content_digest(value: &str, body: &[u8]) -> Result<Vec<DigestAlgorithm>, DigestError> {
+    const ALGS: [DigestAlgorithm; 2] = [DigestAlgorithm::Sha256, DigestAlgorithm::Sha512];
+    let slots = dict_byte_sequences(value, [ALGS[0].name(), ALGS[1].name()])
+        .map_err(|_| DigestError::Malformed)?;
+    let mut checked = Vec::with_capacity(2);
+    for (alg, slot) in ALGS.into_iter().zip(slots) {
+        let received = match slot {
+            Member::Absent => continue,
+            Member::Bytes(b) => b,
+            Member::Other => return Err(DigestError::Malformed),
+        };
+        let ok = match alg {
+            DigestAlgorithm::Sha256 => ct_eq(&sha256(&[body]), &received),
+            DigestAlgorithm::Sha512 => ct_eq(&sha512(&[body]), &received),
+        };
+        if !ok {
+            return Err(DigestError::Mismatch {
+                algorithm: alg.name(),
+            });
+        }
+        checked.push(alg);
+    }
+    if checked.is_empty() {
+        return Err(DigestError::Unsupported);
+    }
+    Ok(checked)
+}
+
+/// The last value of a Dictionary member (RFC 9651 §4.2.2: a repeated key
+/// keeps its last value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Member {
+    /// The key is absent.
+    Absent,
+    /// A Byte Sequence (its parameters are ignored).
+    Bytes(Vec<u8>),
+    /// Anything else: another item type or an Inner List.
+    Other,
+}
+
+/// Parses a Structured Field Dictionary with sfv, keeping only the members
+/// named in `keys`: an allocation-light alternative to `sfv::Dictionary` for
+/// Dictionaries of Byte Sequences (`Content-Digest`, `Signature`). The whole
+/// value is still validated.
+pub(crate) fn dict_byte_sequences<const N: usize>(
+    value: &str,
+    keys: [&str; N],
+) -> Result<[Member; N], sfv::Error> {
+    sfv::Parser::new(value).parse_dictionary_with_visitor(DictVisitor {
+        keys,
+        slots: std::array::from_fn(|_| Member::Absent),
+    })
+}
+
+struct DictVisitor<'k, const N: usize> {
+    keys: [&'k str; N],
+    slots: [Member; N],
+}
+
+struct SlotVisitor<'a>(&'a mut Member);
+
+impl<'de, const N: usize> sfv::visitor::DictionaryVisitor<'de> for DictVisitor<'_, N> {
+    type Out = [Member; N];
+    type Error = std::convert::Infallible;
+
+    fn entry(
+        &mut self,
+        key: &'de sfv::KeyRef,
+    ) -> Result<impl sfv::visitor::EntryVisitor<'de>, Self::Error> {
+        let idx = self.keys.iter().position(|k| *k == key.as_str());
+        Ok(idx.and_then(|i| self.slots.get_mut(i)).map(SlotVisitor))
+    }
+
+    fn finish(self) -> Result<Self::Out, Self::Error> {
+        Ok(self.slots)
+    }
+}
+
+impl<'de> sfv::visitor::EntryVisitor<'de> for SlotVisitor<'_> {
+    type Error = std::convert::Infallible;
+
+    fn item(self) -> Result<impl sfv::visitor::ItemVisitor<'de>, Self::Error> {
+        Ok(self)
+    }
+
+    fn inner_list(self) -> Result<impl sfv::visitor::InnerListVisitor<'de>, Self::Error> {
+        *self.0 = Member::Other;
+        Ok(sfv::visitor::Ignored)
+    }
+}
+
+impl<'de> sfv::visitor::ItemVisitor<'de> for SlotVisitor<'_> {
+    type Out = ();
+    type Error = std::convert::Infallible;
+
+    fn bare_item(
+        self,
+        bare_item: sfv::BareItemFromInput<'de>,
+    ) -> Result<impl sfv::visitor::ParameterVisitor<'de, Out = Self::Out>, Self::Error> {
+        *self.0 = match bare_item {
+            sfv::GenericBareItem::ByteSequence(b) => Member::Bytes(b),
+            _ => Member::Other,
+        };
+        Ok(sfv::visitor::Ignored)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn sha512_round_trip_and_unknown_ignored() {
+        let body = b"abc";
+        let v = content_digest(body, DigestAlgorithm::Sha512);
+        assert_eq!(
+            check_content_digest(&v, body).unwrap(),
+            vec![DigestAlgorithm::Sha512]
+        );
+        let both = format!("md5=:AAAA:, {v}, unixsum=1");
+        assert!(check_content_digest(&both, body).is_ok());
+        assert_eq!(
+            check_content_digest("md5=:AAAA:", body),
+            Err(DigestError::Unsupported)
+        );
+        assert_eq!(
+            check_content_digest("sha-256=abc", body),
+            Err(DigestError::Malformed)
+        );
+        assert_eq!(
+            check_content_digest("sha-256=:AAAA:", body),
+            Err(DigestError::Mismatch {
+                algorithm: "sha-256"
+            })
+        );
+        assert_eq!(
+            check_content_digest("", body),
+            Err(DigestError::Unsupported)
+        );
+        assert_eq!(check_content_digest("(", body), Err(DigestError::Malformed));
+    }
+}

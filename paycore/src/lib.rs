@@ -43,3 +43,15 @@ pub mod signing;
 pub mod webhook;
 
 pub use headers::Headers;
+
+pub use crypto::{Ed25519PrivateKey, Ed25519PublicKey, HmacSha256Key, KeyError, SecretBytes};
+pub use ratelimit::{ClientPacer, MemoryStore, Quota, RateLimitInfo, RateLimitStore};
+pub use retry::{
+    Failure, HttpFailure, IdempotencyKey, RetryBudget, RetryConfig, RetryDecision, RetryInput,
+    TransportFailure, decide,
+};
+pub use signing::{
+    MemoryNonceStore, NonceStore, Request, SigningKey, VerificationKey, VerifyPolicy, sign_request,
+    verify_request, verify_signature,
+};
+pub use webhook::{Scheme, Verified, WebhookError, WebhookSigner, WebhookVerifier};

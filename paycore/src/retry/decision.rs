@@ -9,7 +9,7 @@ use super::budget::RetryBudget;
 use super::config::RetryConfig;
 use super::declines::{UserAction, decline_action};
 use crate::headers::Headers;
-use crate::ratelimit::parse_retry_after;
+use crate::ratelimit::{RateLimitInfo, parse_retry_after};
 
 /// A failure that happened before any response arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -477,9 +477,10 @@ impl<'a> RetryInput<'a> {
         self
     }
 
-    /// The time until the rate-limit quota returns, computed by the caller from
-    /// the rate-limit headers (`paycore::ratelimit`). Pass it only when the
-    /// quota is exhausted. A valid `Retry-After` takes precedence over it.
+    /// The time until the rate-limit quota returns, when the caller knows it
+    /// from elsewhere (a client-side pacer, say). Without it, the response's
+    /// own rate-limit headers are read. A valid `Retry-After` takes
+    /// precedence over both.
     #[must_use]
     pub fn rate_limit_hint(mut self, until_quota: Option<Duration>) -> Self {
         self.rate_limit_hint = until_quota;
@@ -556,10 +557,24 @@ impl<'a> RetryInput<'a> {
         self.failure
     }
 
-    /// The server-advised wait: a valid `Retry-After` (HTTP failures only),
-    /// else the rate-limit hint.
+    /// The server-advised wait (HTTP failures only): a valid `Retry-After`,
+    /// else the rate-limit hint the caller passed, else what the response's
+    /// rate-limit headers say ([`RateLimitInfo::wait_before_next`]: the
+    /// draft `RateLimit` `t` or `X-RateLimit-Reset` when the remaining quota
+    /// is 0, or `Retry-After-Ms`).
     pub fn server_delay(&self) -> Option<Duration> {
-        self.retry_after().or(self.rate_limit_hint)
+        self.retry_after()
+            .or(self.rate_limit_hint)
+            .or_else(|| self.rate_limit_headers_wait())
+    }
+
+    fn rate_limit_headers_wait(&self) -> Option<Duration> {
+        match self.failure {
+            Failure::Http(_) => {
+                RateLimitInfo::from_headers(self.headers, self.now_unix).wait_before_next()
+            }
+            Failure::Transport(_) => None,
+        }
     }
 
     fn retry_after(&self) -> Option<Duration> {
@@ -627,7 +642,9 @@ pub fn decide(config: &RetryConfig, input: &RetryInput<'_>) -> RetryDecision {
     if attempt >= max_attempts {
         return stop(DoNotRetryReason::AttemptsExhausted);
     }
-    let server_delay = retry_after.or(input.rate_limit_hint);
+    let server_delay = retry_after
+        .or(input.rate_limit_hint)
+        .or_else(|| input.rate_limit_headers_wait());
     if let Some(d) = server_delay {
         if d > config.max_retry_after() {
             return stop(DoNotRetryReason::RetryAfterTooLong { after: d });

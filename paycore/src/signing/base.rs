@@ -1,0 +1,659 @@
+//! Component identifiers, signature parameters and the signature base
+//! (RFC 9421 §2.3 and §2.5).
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use sfv::{KeyRef, ListSerializer, StringRef};
+
+use super::input::{RawItem, RawList};
+use super::message::{HttpMessage, Kind, reencode_form_component};
+
+/// Why a signature base could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BaseError {
+    /// A component identifier paycore does not support: an unknown derived
+    /// component, a field name that is not lower-case, or a parameter other
+    /// than `name` on `@query-param` (`sf`, `key`, `bs`, `req`, `tr`).
+    #[error("unsupported component identifier {0}")]
+    UnsupportedComponent(String),
+    /// The same component is listed twice (RFC 9421 §2.5 forbids it).
+    #[error("component {0} is listed twice")]
+    DuplicateComponent(String),
+    /// A covered component has no value in the message (an absent header, an
+    /// absent query parameter, a request component on a response, ...).
+    #[error("component {0} is absent from the message")]
+    MissingComponent(String),
+    /// A header value holds a CR or LF, which would forge base lines.
+    #[error("component {0} has a value with a line break")]
+    InvalidValue(String),
+    /// A parameter value cannot be serialized as a Structured Field String
+    /// (only visible ASCII and space are allowed).
+    #[error("parameter {0} is not a valid structured-field string")]
+    InvalidParameter(&'static str),
+}
+
+impl BaseError {
+    /// A stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BaseError::UnsupportedComponent(_) => "component_unsupported",
+            BaseError::DuplicateComponent(_) => "component_duplicated",
+            BaseError::MissingComponent(_) => "component_missing",
+            BaseError::InvalidValue(_) => "component_invalid",
+            BaseError::InvalidParameter(_) => "invalid_parameter",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Method,
+    TargetUri,
+    Authority,
+    Scheme,
+    RequestTarget,
+    Path,
+    Query,
+    QueryParam,
+    Status,
+    Field,
+}
+
+/// A covered component identifier (RFC 9421 §2): a derived component such
+/// as `"@method"`, `"@query-param";name="Pet"`, or a lower-case field name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    which: Which,
+    /// The component name (`@method`, `content-type`).
+    name: Cow<'static, str>,
+    /// `name` parameter of `@query-param`, as given (already encoded).
+    param_name: Option<String>,
+    /// The identifier as serialized in the base, e.g. `"@query-param";name="Pet"`.
+    serialized: Cow<'static, str>,
+}
+
+/// Identifiers used on every request, kept static so that building the
+/// profile's components allocates nothing: `(name, serialized identifier)`.
+const STATIC_IDS: [(&str, &str); 12] = [
+    ("@method", "\"@method\""),
+    ("@authority", "\"@authority\""),
+    ("@path", "\"@path\""),
+    ("@query", "\"@query\""),
+    ("@target-uri", "\"@target-uri\""),
+    ("@scheme", "\"@scheme\""),
+    ("@request-target", "\"@request-target\""),
+    ("@status", "\"@status\""),
+    ("content-digest", "\"content-digest\""),
+    ("content-type", "\"content-type\""),
+    ("idempotency-key", "\"idempotency-key\""),
+    ("date", "\"date\""),
+];
+
+impl Component {
+    /// A component by name: a derived component (`@method`, `@target-uri`,
+    /// `@authority`, `@scheme`, `@request-target`, `@path`, `@query`,
+    /// `@status`) or a lower-case header field name.
+    pub fn new(name: &str) -> Result<Self, BaseError> {
+        Self::build(name, None)
+    }
+
+    /// `"@query-param";name="<name>"`; `name` must already be encoded as RFC
+    /// 9421 §2.2.8 prescribes.
+    pub fn query_param(name: &str) -> Result<Self, BaseError> {
+        Self::build("@query-param", Some(name))
+    }
+
+    fn build(name: &str, param_name: Option<&str>) -> Result<Self, BaseError> {
+        let unsupported = || BaseError::UnsupportedComponent(name.to_owned());
+        let which = match name {
+            "@method" => Which::Method,
+            "@target-uri" => Which::TargetUri,
+            "@authority" => Which::Authority,
+            "@scheme" => Which::Scheme,
+            "@request-target" => Which::RequestTarget,
+            "@path" => Which::Path,
+            "@query" => Which::Query,
+            "@query-param" => Which::QueryParam,
+            "@status" => Which::Status,
+            n if n.starts_with('@') => return Err(unsupported()),
+            n if !n.is_empty()
+                && n.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b)
+                }) =>
+            {
+                Which::Field
+            }
+            _ => return Err(unsupported()),
+        };
+        if (which == Which::QueryParam) != param_name.is_some() {
+            return Err(unsupported());
+        }
+        if param_name.is_none() {
+            if let Some((n, id)) = STATIC_IDS.iter().find(|(n, _)| *n == name) {
+                return Ok(Component {
+                    which,
+                    name: Cow::Borrowed(n),
+                    param_name: None,
+                    serialized: Cow::Borrowed(id),
+                });
+            }
+        }
+        let sname = StringRef::from_str(name).map_err(|_| unsupported())?;
+        let mut serialized = String::with_capacity(name.len() + 2);
+        let ser = sfv::ItemSerializer::with_buffer(&mut serialized).bare_item(sname);
+        if let Some(p) = param_name {
+            let pv = StringRef::from_str(p).map_err(|_| unsupported())?;
+            let _ = ser.parameter(KeyRef::constant("name"), pv);
+        }
+        Ok(Component {
+            which,
+            name: Cow::Owned(name.to_owned()),
+            param_name: param_name.map(str::to_owned),
+            serialized: Cow::Owned(serialized),
+        })
+    }
+
+    /// From a parsed inner-list item of `Signature-Input`.
+    pub(crate) fn from_raw(item: &RawItem<'_>) -> Result<Self, BaseError> {
+        let name = item
+            .bare
+            .as_string()
+            .ok_or_else(|| BaseError::UnsupportedComponent(format!("{:?}", item.bare)))?
+            .as_str();
+        let mut param_name = None;
+        for (k, v) in &item.params {
+            match (k.as_str(), v.as_string()) {
+                ("name", Some(s)) if name == "@query-param" => param_name = Some(s.as_str()),
+                _ => return Err(BaseError::UnsupportedComponent(format!("{name};{k}"))),
+            }
+        }
+        Self::build(name, param_name)
+    }
+
+    /// The component name (`@method`, `content-type`, ...).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The identifier as it appears in the signature base and in
+    /// `Signature-Input`, e.g. `"@method"` or `"@query-param";name="Pet"`.
+    pub fn identifier(&self) -> &str {
+        &self.serialized
+    }
+
+    /// Appends this component's value(s) in `msg` as base lines (`id: value\n`).
+    fn write_lines(&self, msg: &HttpMessage<'_>, out: &mut String) -> Result<(), BaseError> {
+        let missing = || BaseError::MissingComponent(self.serialized.to_string());
+        let line = |out: &mut String| {
+            out.push_str(&self.serialized);
+            out.push_str(": ");
+        };
+        match (self.which, msg.kind) {
+            (Which::Field, _) => {
+                let start = out.len();
+                line(out);
+                let mut first = true;
+                let mut bad = false;
+                msg.headers.for_each_value(&self.name, &mut |v| {
+                    if !first {
+                        out.push_str(", ");
+                    }
+                    first = false;
+                    let v = v.trim_matches([' ', '\t']);
+                    bad |= v.contains(['\r', '\n']);
+                    out.push_str(v);
+                });
+                if first {
+                    out.truncate(start);
+                    return Err(missing());
+                }
+                if bad {
+                    return Err(BaseError::InvalidValue(self.serialized.to_string()));
+                }
+            }
+            (Which::Status, Kind::Response { status }) => {
+                line(out);
+                let _ = write!(out, "{status:03}");
+            }
+            (Which::Method, Kind::Request { method, .. }) => {
+                line(out);
+                out.push_str(method);
+            }
+            (Which::TargetUri, Kind::Request { url, .. }) => {
+                line(out);
+                out.push_str(url.scheme());
+                out.push_str("://");
+                out.push_str(url.authority());
+                out.push_str(url.path());
+                if let Some(q) = url.query() {
+                    out.push('?');
+                    out.push_str(q);
+                }
+            }
+            (Which::Authority, Kind::Request { url, .. }) => {
+                line(out);
+                out.push_str(url.authority());
+            }
+            (Which::Scheme, Kind::Request { url, .. }) => {
+                line(out);
+                out.push_str(url.scheme());
+            }
+            (Which::RequestTarget, Kind::Request { url, .. }) => {
+                line(out);
+                out.push_str(url.path());
+                if let Some(q) = url.query() {
+                    out.push('?');
+                    out.push_str(q);
+                }
+            }
+            (Which::Path, Kind::Request { url, .. }) => {
+                line(out);
+                out.push_str(url.path());
+            }
+            (Which::Query, Kind::Request { url, .. }) => {
+                line(out);
+                out.push('?');
+                out.push_str(url.query().unwrap_or(""));
+            }
+            (Which::QueryParam, Kind::Request { url, .. }) => {
+                let want = self.param_name.as_deref().unwrap_or("");
+                let mut found = false;
+                let mut name_buf = String::new();
+                for pair in url.query().unwrap_or("").split('&') {
+                    if pair.is_empty() {
+                        continue;
+                    }
+                    let (n, v) = pair.split_once('=').unwrap_or((pair, ""));
+                    name_buf.clear();
+                    reencode_form_component(n, &mut name_buf);
+                    if name_buf == want {
+                        if found {
+                            out.push('\n');
+                        }
+                        found = true;
+                        line(out);
+                        reencode_form_component(v, out);
+                    }
+                }
+                if !found {
+                    return Err(missing());
+                }
+            }
+            _ => return Err(missing()),
+        }
+        out.push('\n');
+        Ok(())
+    }
+}
+
+/// The parameters of one signature (RFC 9421 §2.3): the covered components
+/// and the `created`, `expires`, `keyid`, `nonce`, `alg` and `tag` metadata.
+///
+/// Parsed values keep every parameter (known or not) in their order for the
+/// `@signature-params` line; the known ones are also available typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureParams {
+    components: Vec<Component>,
+    created: Option<i64>,
+    expires: Option<i64>,
+    key_id: Option<String>,
+    nonce: Option<String>,
+    alg: Option<String>,
+    tag: Option<String>,
+    serialized: String,
+}
+
+/// The metadata parameters to serialize with [`SignatureParams::new`], in
+/// the order `created`, `expires`, `nonce`, `alg`, `keyid`, `tag` (absent
+/// ones are left out). RFC 9421 allows any order; this one is what the
+/// `httpsig` crate re-serializes when it verifies, so its verifier accepts
+/// paycore's signatures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParamValues<'a> {
+    /// `created`: Unix seconds.
+    pub created: Option<i64>,
+    /// `expires`: Unix seconds.
+    pub expires: Option<i64>,
+    /// `keyid`.
+    pub key_id: Option<&'a str>,
+    /// `nonce`.
+    pub nonce: Option<&'a str>,
+    /// `alg`.
+    pub alg: Option<&'a str>,
+    /// `tag`.
+    pub tag: Option<&'a str>,
+}
+
+impl SignatureParams {
+    /// Builds and serializes parameters. Fails with
+    /// [`BaseError::InvalidParameter`] if a string value holds a character
+    /// a Structured Field String cannot carry, or an integer is out of the
+    /// Structured Field range, and with [`BaseError::DuplicateComponent`] if
+    /// a component is listed twice.
+    pub fn new(components: Vec<Component>, values: ParamValues<'_>) -> Result<Self, BaseError> {
+        check_duplicates(&components)?;
+        let mut serialized = String::with_capacity(160);
+        {
+            let mut list = ListSerializer::with_buffer(&mut serialized);
+            let mut inner = list.inner_list();
+            for c in &components {
+                let ser = inner.bare_item(string_ref(&c.name, "component")?);
+                if let Some(p) = &c.param_name {
+                    let _ = ser.parameter(KeyRef::constant("name"), string_ref(p, "name")?);
+                }
+            }
+            let mut ps = inner.finish();
+            if let Some(v) = values.created {
+                ps = ps.parameter(KeyRef::constant("created"), integer(v, "created")?);
+            }
+            if let Some(v) = values.expires {
+                ps = ps.parameter(KeyRef::constant("expires"), integer(v, "expires")?);
+            }
+            for (key, val, what) in [
+                ("nonce", values.nonce, "nonce"),
+                ("alg", values.alg, "alg"),
+                ("keyid", values.key_id, "keyid"),
+                ("tag", values.tag, "tag"),
+            ] {
+                if let Some(v) = val {
+                    ps = ps.parameter(KeyRef::constant(key), string_ref(v, what)?);
+                }
+            }
+            let _ = ps.finish();
+        }
+        Ok(SignatureParams {
+            components,
+            created: values.created,
+            expires: values.expires,
+            key_id: values.key_id.map(str::to_owned),
+            nonce: values.nonce.map(str::to_owned),
+            alg: values.alg.map(str::to_owned),
+            tag: values.tag.map(str::to_owned),
+            serialized,
+        })
+    }
+
+    /// From a parsed `Signature-Input` member. Known parameters with the
+    /// wrong type are refused with [`ParamsError::Malformed`].
+    pub(crate) fn from_raw(list: &RawList<'_>) -> Result<Self, ParamsError> {
+        if list.items.len() > MAX_COMPONENTS {
+            return Err(ParamsError::Malformed);
+        }
+        let mut components = Vec::with_capacity(list.items.len());
+        for item in &list.items {
+            components.push(Component::from_raw(item).map_err(ParamsError::Component)?);
+        }
+        check_duplicates(&components).map_err(ParamsError::Component)?;
+        let mut p = SignatureParams {
+            components,
+            created: None,
+            expires: None,
+            key_id: None,
+            nonce: None,
+            alg: None,
+            tag: None,
+            serialized: String::with_capacity(200),
+        };
+        for (k, v) in &list.params {
+            let int = || v.as_integer().map(i64::from).ok_or(ParamsError::Malformed);
+            let string = || {
+                v.as_string()
+                    .map(|s| s.as_str().to_owned())
+                    .ok_or(ParamsError::Malformed)
+            };
+            match k.as_str() {
+                "created" => p.created = Some(int()?),
+                "expires" => p.expires = Some(int()?),
+                "keyid" => p.key_id = Some(string()?),
+                "nonce" => p.nonce = Some(string()?),
+                "alg" => p.alg = Some(string()?),
+                "tag" => p.tag = Some(string()?),
+                _ => {}
+            }
+        }
+        let mut list_ser = ListSerializer::with_buffer(&mut p.serialized);
+        let mut inner = list_ser.inner_list();
+        for item in &list.items {
+            let _ = inner
+                .bare_item(&item.bare)
+                .parameters(item.params.iter().map(|(k, v)| (*k, v)));
+        }
+        let _ = inner
+            .finish()
+            .parameters(list.params.iter().map(|(k, v)| (*k, v)));
+        Ok(p)
+    }
+
+    /// The covered components, in order.
+    pub fn components(&self) -> &[Component] {
+        &self.components
+    }
+
+    /// `created`, Unix seconds.
+    pub fn created(&self) -> Option<i64> {
+        self.created
+    }
+
+    /// `expires`, Unix seconds.
+    pub fn expires(&self) -> Option<i64> {
+        self.expires
+    }
+
+    /// `keyid`.
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+
+    /// `nonce`.
+    pub fn nonce(&self) -> Option<&str> {
+        self.nonce.as_deref()
+    }
+
+    /// `alg`.
+    pub fn alg(&self) -> Option<&str> {
+        self.alg.as_deref()
+    }
+
+    /// `tag`.
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    /// The serialized inner list: the value of `@signature-params` and of the
+    /// `Signature-Input` member, e.g. `("@method");created=1;keyid="k"`.
+    pub fn serialized(&self) -> &str {
+        &self.serialized
+    }
+
+    /// Whether the component named `name` (no parameters) is covered.
+    pub fn covers(&self, name: &str) -> bool {
+        self.components
+            .iter()
+            .any(|c| c.name == name && c.param_name.is_none())
+    }
+}
+
+/// The most covered components a received signature may list (the duplicate
+/// check is quadratic; the profile uses seven).
+pub(crate) const MAX_COMPONENTS: usize = 64;
+
+/// Why a `Signature-Input` member could not be read as signature parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ParamsError {
+    Malformed,
+    Component(BaseError),
+}
+
+fn check_duplicates(components: &[Component]) -> Result<(), BaseError> {
+    for (i, c) in components.iter().enumerate() {
+        if components
+            .iter()
+            .skip(i.saturating_add(1))
+            .any(|d| d.serialized == c.serialized)
+        {
+            return Err(BaseError::DuplicateComponent(c.serialized.to_string()));
+        }
+    }
+    Ok(())
+}
+
+fn string_ref<'a>(s: &'a str, what: &'static str) -> Result<&'a StringRef, BaseError> {
+    StringRef::from_str(s).map_err(|_| BaseError::InvalidParameter(what))
+}
+
+fn integer(v: i64, what: &'static str) -> Result<sfv::Integer, BaseError> {
+    sfv::Integer::try_from(v).map_err(|_| BaseError::InvalidParameter(what))
+}
+
+/// The signature base (RFC 9421 §2.5) of `msg` under `params`: one line per
+/// covered component, then the `@signature-params` line, no trailing newline.
+pub fn signature_base(
+    msg: &HttpMessage<'_>,
+    params: &SignatureParams,
+) -> Result<String, BaseError> {
+    let mut out = String::with_capacity(256);
+    write_signature_base(msg, params, &mut out)?;
+    Ok(out)
+}
+
+/// Appends the signature base of `msg` under `params` to `out`. On error
+/// `out` holds the lines built so far.
+pub fn write_signature_base(
+    msg: &HttpMessage<'_>,
+    params: &SignatureParams,
+    out: &mut String,
+) -> Result<(), BaseError> {
+    for c in &params.components {
+        c.write_lines(msg, out)?;
+    }
+    out.push_str("\"@signature-params\": ");
+    out.push_str(&params.serialized);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use crate::signing::RequestUrl;
+
+    fn lines(url: &str, headers: &[(&str, &str)], ids: &[Component]) -> Result<String, BaseError> {
+        let u = RequestUrl::parse(url).unwrap();
+        let msg = HttpMessage::request("POST", &u, &headers);
+        let params = SignatureParams::new(ids.to_vec(), ParamValues::default())?;
+        let base = signature_base(&msg, &params)?;
+        Ok(base.rsplit_once('\n').map_or("", |(l, _)| l).to_string())
+    }
+
+    fn c(name: &str) -> Component {
+        Component::new(name).unwrap()
+    }
+
+    /// RFC 9421 §2.2.1-2.2.7 examples.
+    #[test]
+    fn derived_components() {
+        let ids = [
+            "@target-uri",
+            "@authority",
+            "@scheme",
+            "@request-target",
+            "@path",
+            "@query",
+        ]
+        .map(c);
+        assert_eq!(
+            lines("https://www.example.com/path?param=value", &[], &ids).unwrap(),
+            "\"@target-uri\": https://www.example.com/path?param=value\n\
+             \"@authority\": www.example.com\n\
+             \"@scheme\": https\n\
+             \"@request-target\": /path?param=value\n\
+             \"@path\": /path\n\
+             \"@query\": ?param=value"
+        );
+        let q = [c("@query")];
+        assert_eq!(
+            lines("https://e.com/p?queryString", &[], &q).unwrap(),
+            "\"@query\": ?queryString"
+        );
+        assert_eq!(lines("https://e.com/p", &[], &q).unwrap(), "\"@query\": ?");
+        let u = RequestUrl::parse("https://e.com/").unwrap();
+        let msg = HttpMessage::response(200, &[("a", "b")]);
+        let params = SignatureParams::new(vec![c("@status")], ParamValues::default()).unwrap();
+        assert!(
+            signature_base(&msg, &params)
+                .unwrap()
+                .starts_with("\"@status\": 200\n")
+        );
+        let req = HttpMessage::request("GET", &u, &[("a", "b")]);
+        assert_eq!(
+            signature_base(&req, &params),
+            Err(BaseError::MissingComponent("\"@status\"".into()))
+        );
+    }
+
+    /// RFC 9421 §2.2.8 examples, plus a repeated name.
+    #[test]
+    fn query_params() {
+        let url = "https://example.com/parameters?var=this%20is%20a%20big%0Avalue&bar=with+plus+whitespace&fa%C3%A7ade%22%3A%20=something&x=1&x=2&empty=";
+        let ids = ["var", "bar", "fa%C3%A7ade%22%3A%20", "x", "empty"]
+            .map(|n| Component::query_param(n).unwrap());
+        assert_eq!(
+            lines(url, &[], &ids).unwrap(),
+            "\"@query-param\";name=\"var\": this%20is%20a%20big%0Avalue\n\
+             \"@query-param\";name=\"bar\": with%20plus%20whitespace\n\
+             \"@query-param\";name=\"fa%C3%A7ade%22%3A%20\": something\n\
+             \"@query-param\";name=\"x\": 1\n\
+             \"@query-param\";name=\"x\": 2\n\
+             \"@query-param\";name=\"empty\": "
+        );
+        let missing = [Component::query_param("nope").unwrap()];
+        assert_eq!(
+            lines(url, &[], &missing),
+            Err(BaseError::MissingComponent(
+                "\"@query-param\";name=\"nope\"".into()
+            ))
+        );
+    }
+
+    /// RFC 9421 §2.1: values trimmed and combined; absent fields and line
+    /// breaks refused; names must be lower-case; duplicates refused.
+    #[test]
+    fn fields() {
+        let h = [
+            ("X-Obs", "  a  "),
+            ("x-obs", "b\t"),
+            ("Cache-Control", "max-age=60"),
+        ];
+        assert_eq!(
+            lines("https://e.com/", &h, &[c("x-obs"), c("cache-control")]).unwrap(),
+            "\"x-obs\": a, b\n\"cache-control\": max-age=60"
+        );
+        assert_eq!(
+            lines("https://e.com/", &h, &[c("absent")]),
+            Err(BaseError::MissingComponent("\"absent\"".into()))
+        );
+        assert_eq!(
+            lines("https://e.com/", &[("x", "a\r\nb")], &[c("x")]),
+            Err(BaseError::InvalidValue("\"x\"".into()))
+        );
+        assert!(Component::new("Content-Type").is_err());
+        assert!(Component::new("@unknown").is_err());
+        assert!(Component::new("@query-param").is_err());
+        assert_eq!(
+            SignatureParams::new(vec![c("@path"), c("@path")], ParamValues::default()),
+            Err(BaseError::DuplicateComponent("\"@path\"".into()))
+        );
+        assert_eq!(
+            SignatureParams::new(
+                vec![],
+                ParamValues {
+                    key_id: Some("é"),
+                    ..ParamValues::default()
+                }
+            ),
+            Err(BaseError::InvalidParameter("keyid"))
+        );
+    }
+}
