@@ -27,11 +27,13 @@ pub mod faults;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod limits;
 pub mod pagination;
 pub mod payments;
 pub mod ratelimit;
 pub mod redis_store;
 pub mod refunds;
+pub mod signature;
 
 pub use config::{Cli, Command, Config, KeyAlg, KeysCommand, LogFormat, Plan};
 pub use db::{Backend, CreatedKey, Db};
@@ -194,14 +196,37 @@ pub async fn run(config: Config, listener: TcpListener) -> Result<(), ServerErro
     run_with(config, listener, services).await
 }
 
-/// The services the configuration asks for.
+/// The services the configuration asks for: the core's signature verifier
+/// and GCRA, with nonces and limits in memory, or in Redis when `REDIS_URL`
+/// is set (shared by every instance).
 pub async fn default_services(config: &Config) -> Result<Services, ServerError> {
-    let _ = config;
-    Ok(Services {
-        auth: Arc::new(PendingSignatureAuth),
-        limiter: Arc::new(Unlimited),
-    })
+    let window = Duration::from_secs(config.signature_window_secs);
+    match &config.redis_url {
+        Some(url) => {
+            let conn = redis_store::connect(url)
+                .await
+                .map_err(|e| ServerError::Config(format!("REDIS_URL: {e}")))?;
+            Ok(Services {
+                auth: Arc::new(signature::SignatureAuth::new(
+                    window,
+                    signature::Nonces::Redis(conn.clone()),
+                )),
+                limiter: Arc::new(limits::RedisLimiter::new(conn)),
+            })
+        }
+        None => Ok(Services {
+            auth: Arc::new(signature::SignatureAuth::new(
+                window,
+                signature::Nonces::Memory(paycore::signing::MemoryNonceStore::new(NONCE_CAPACITY)),
+            )),
+            limiter: Arc::new(limits::MemoryLimiter::default()),
+        }),
+    }
 }
+
+/// Most nonces the in-memory store holds (each lives for the signature
+/// window); beyond it new requests are refused rather than a nonce forgotten.
+pub const NONCE_CAPACITY: usize = 4_000_000;
 
 /// [`run`] with explicit services.
 pub async fn run_with(
@@ -287,45 +312,5 @@ pub async fn run_command(config: Config, command: Command) -> Result<(), ServerE
             print_key("Created an API key", &key);
             Ok(())
         }
-    }
-}
-
-/// Placeholder until the core's request-signing verifier is merged: refuses
-/// every request with `signature_missing`.
-#[derive(Debug)]
-pub struct PendingSignatureAuth;
-
-impl Authenticator for PendingSignatureAuth {
-    fn authenticate<'a>(
-        &'a self,
-        _state: &'a AppState,
-        _parts: &'a axum::http::request::Parts,
-        _body: &'a [u8],
-    ) -> futures_util::future::BoxFuture<'a, Result<db::ApiKeyRecord, auth::AuthFailure>> {
-        Box::pin(async {
-            Err(auth::AuthFailure {
-                code: "missing_header",
-                key_id: None,
-            })
-        })
-    }
-}
-
-/// Placeholder until the core's GCRA is merged: allows everything.
-#[derive(Debug)]
-pub struct Unlimited;
-
-impl RateLimiter for Unlimited {
-    fn check<'a>(
-        &'a self,
-        _key: &'a str,
-        _plan: Plan,
-    ) -> futures_util::future::BoxFuture<'a, Result<ratelimit::RateOutcome, error::AppError>> {
-        Box::pin(async {
-            Ok(ratelimit::RateOutcome {
-                allowed: true,
-                ..Default::default()
-            })
-        })
     }
 }

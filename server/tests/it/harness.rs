@@ -1,11 +1,9 @@
 //! Test servers (the real server on 127.0.0.1:0 over a fresh SQLite file or
 //! a fresh database of a throwaway Postgres) and an HTTP client for them.
 
-use std::sync::Arc;
-
-use paycore_server::auth::{AuthFailure, Authenticator};
-use paycore_server::db::{self, ApiKeyRecord};
-use paycore_server::{AppState, Config, KeyAlg, Plan, Services, Unlimited};
+use paycore::signing::{Request, SigningKey, sign_request};
+use paycore_server::db;
+use paycore_server::{Config, KeyAlg, Plan};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
@@ -31,37 +29,6 @@ pub struct TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.task.abort();
-    }
-}
-
-/// TEST ONLY: authenticates by an `X-Test-Only-Key-Id` header. Used until
-/// the core's request-signing verifier is merged; never part of the server.
-struct TestOnlyHeaderAuth;
-
-impl Authenticator for TestOnlyHeaderAuth {
-    fn authenticate<'a>(
-        &'a self,
-        state: &'a AppState,
-        parts: &'a axum::http::request::Parts,
-        _body: &'a [u8],
-    ) -> futures_util::future::BoxFuture<'a, Result<ApiKeyRecord, AuthFailure>> {
-        Box::pin(async move {
-            let id = parts
-                .headers
-                .get("x-test-only-key-id")
-                .and_then(|v| v.to_str().ok())
-                .ok_or(AuthFailure {
-                    code: "missing_header",
-                    key_id: None,
-                })?;
-            match db::load_key(&state.db, id).await {
-                Ok(Some(k)) => Ok(k),
-                _ => Err(AuthFailure {
-                    code: "key_unknown",
-                    key_id: Some(id.to_owned()),
-                }),
-            }
-        })
     }
 }
 
@@ -93,14 +60,8 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let db = db::connect(&database_url, 2).await.unwrap();
-        let services = Services {
-            auth: Arc::new(TestOnlyHeaderAuth),
-            limiter: Arc::new(Unlimited),
-        };
         let task = tokio::spawn(async move {
-            paycore_server::run_with(config, listener, services)
-                .await
-                .unwrap();
+            paycore_server::run(config, listener).await.unwrap();
         });
         let server = TestServer {
             base: format!("http://{addr}"),
@@ -127,12 +88,21 @@ impl TestServer {
         let key = db::create_key(&self.db, name, plan, !live, KeyAlg::HmacSha256, None)
             .await
             .unwrap();
+        self.api_for(
+            &key.key_id,
+            &key.merchant_id,
+            Secret::Hmac(paycore::crypto::b64_decode(&key.secret_b64.unwrap()).unwrap()),
+        )
+    }
+
+    /// A client for an existing key.
+    pub fn api_for(&self, key_id: &str, merchant_id: &str, secret: Secret) -> Api {
         Api {
             client: reqwest::Client::new(),
             base: self.base.clone(),
-            key_id: key.key_id,
-            merchant_id: key.merchant_id,
-            secret: paycore::crypto::b64_decode(&key.secret_b64.unwrap()).unwrap(),
+            key_id: key_id.to_owned(),
+            merchant_id: merchant_id.to_owned(),
+            secret,
         }
     }
 
@@ -150,7 +120,21 @@ pub struct Api {
     pub base: String,
     pub key_id: String,
     pub merchant_id: String,
-    pub secret: Vec<u8>,
+    pub secret: Secret,
+}
+
+/// The signing material of a client.
+#[derive(Clone)]
+pub enum Secret {
+    /// A shared HMAC-SHA256 secret.
+    Hmac(Vec<u8>),
+    /// An ed25519 private key seed.
+    Ed25519([u8; 32]),
+}
+
+/// The current Unix time in seconds.
+pub fn now() -> i64 {
+    paycore_server::db::now_unix()
 }
 
 /// A response, read whole.
@@ -204,24 +188,52 @@ pub fn idem() -> String {
 }
 
 impl Api {
-    /// Sends a request with extra headers; signs it as this key.
-    pub async fn send(
+    /// The headers to send (`headers` plus the signature headers) for a
+    /// request signed by this key at `created`.
+    pub fn sign(
         &self,
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
+        body: &[u8],
+        created: i64,
+        nonce: Option<[u8; 16]>,
+    ) -> Vec<(String, String)> {
+        let key = match &self.secret {
+            Secret::Hmac(s) => SigningKey::hmac(s).unwrap(),
+            Secret::Ed25519(seed) => SigningKey::ed25519(seed).unwrap(),
+        };
+        let url = format!("{}{}", self.base, path);
+        let nonce = nonce.unwrap_or_else(|| {
+            let mut n = [0u8; 16];
+            n.copy_from_slice(&paycore_server::ids::random_bytes(16));
+            n
+        });
+        let req = Request::new(method, &url, &headers, body);
+        let signed = sign_request(&req, &self.key_id, &key, created, &nonce).unwrap();
+        let mut out: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        out.extend(signed.headers().map(|(k, v)| (k.to_owned(), v.to_owned())));
+        out
+    }
+
+    /// Sends a request with exactly these headers.
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
         body: Option<Vec<u8>>,
     ) -> Resp {
         let url = format!("{}{}", self.base, path);
-        let mut req = self
-            .client
-            .request(method.parse().unwrap(), &url)
-            .header("x-test-only-key-id", &self.key_id);
+        let mut req = self.client.request(method.parse().unwrap(), &url);
         for (k, v) in headers {
-            req = req.header(*k, *v);
+            req = req.header(k.as_str(), v.as_str());
         }
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b);
+            req = req.body(b);
         }
         let resp = req.send().await.unwrap();
         let status = resp.status().as_u16();
@@ -238,6 +250,29 @@ impl Api {
             text,
             json,
         }
+    }
+
+    /// Sends a request signed by this key, with extra headers.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Resp {
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if body.is_some() {
+            all.push(("content-type", "application/json"));
+        }
+        let signed = self.sign(
+            method,
+            path,
+            &all,
+            body.as_deref().unwrap_or(b""),
+            now(),
+            None,
+        );
+        self.send_raw(method, path, &signed, body).await
     }
 
     pub async fn get(&self, path: &str) -> Resp {

@@ -10,6 +10,7 @@
 mod harness;
 mod pg;
 
+mod auth;
 mod cli;
 mod errors;
 mod idempotency;
