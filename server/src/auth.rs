@@ -147,7 +147,9 @@ pub async fn require_signature(
             parts.extensions.insert(RawBody(body.clone()));
             next.run(Request::from_parts(parts, Body::from(body))).await
         }
-        Err(failure) if failure.code.ends_with("_unavailable") => {
+        Err(failure)
+            if failure.code.ends_with("_unavailable") || failure.code == "nonce_store_full" =>
+        {
             // The key or nonce store failed, not the client.
             AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -153,6 +153,18 @@ async fn zero_setup_start() {
     let health = reqwest::get(format!("http://{addr}/health")).await.unwrap();
     assert_eq!(health.status(), 200);
     assert!(dir.path().join("paycore.db").exists());
+    // The printed key works at once.
+    let api = crate::harness::Api {
+        client: reqwest::Client::new(),
+        base: format!("http://{addr}"),
+        key_id: field(&out, "key id:").unwrap().to_owned(),
+        merchant_id: field(&out, "merchant:").unwrap().to_owned(),
+        secret: crate::harness::Secret::Hmac(
+            paycore::crypto::b64_decode(field(&out, "secret:").unwrap()).unwrap(),
+        ),
+    };
+    let p = api.pay(crate::harness::CARD_OK, 1000, false).await;
+    assert_eq!(p["status"], "succeeded");
     drop(child);
 
     // A second start on the same database prints no new key.
