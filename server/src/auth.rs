@@ -32,6 +32,9 @@ pub struct AuthFailure {
     pub code: &'static str,
     /// The key id the request claimed, when it could be read (for backoff).
     pub key_id: Option<String>,
+    /// The signature base the verifier built, when it got that far (sent
+    /// back only with `--debug-signature-base`, to diff with the signer's).
+    pub signature_base: Option<String>,
 }
 
 /// The authentication seam: verify one request (head + raw body) and return
@@ -176,11 +179,25 @@ pub async fn require_signature(
                     .backoff
                     .fail(client, Backoff::FREE_FAILURES_PER_CLIENT, now);
             }
-            auth_error(
+            let err = auth_error(
                 failure.code,
                 "The request signature could not be verified; see `code` for the reason.",
-            )
-            .into_response()
+            );
+            match failure.signature_base {
+                Some(base) if state.config.debug_signature_base => {
+                    let mut body = err.envelope();
+                    if let Some(e) = body.get_mut("error").and_then(|e| e.as_object_mut()) {
+                        e.insert("signature_base".into(), serde_json::Value::String(base));
+                    }
+                    let mut resp = (err.status, axum::Json(body)).into_response();
+                    resp.headers_mut().insert(
+                        crate::error::SHOULD_RETRY,
+                        axum::http::HeaderValue::from_static("false"),
+                    );
+                    resp
+                }
+                _ => err.into_response(),
+            }
         }
     }
 }

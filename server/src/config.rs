@@ -158,6 +158,11 @@ pub struct Config {
     /// finished (a crashed instance) may be taken over.
     #[arg(long, env = "PAYCORE_IDEMPOTENCY_LOCK_SECS", default_value_t = 60)]
     pub idempotency_lock_secs: u64,
+    /// Debugging aid: 401 bodies carry the verifier's signature base
+    /// (`error.signature_base`) so a signer can diff it with the base it
+    /// signed. It holds no secret, but do not enable it in production.
+    #[arg(long, env = "PAYCORE_DEBUG_SIGNATURE_BASE")]
+    pub debug_signature_base: bool,
     /// Do not create a sandbox merchant and key on an empty database.
     #[arg(long, env = "PAYCORE_NO_BOOTSTRAP")]
     pub no_bootstrap: bool,
@@ -176,6 +181,7 @@ impl Config {
             signature_window_secs: 300,
             idempotency_ttl_secs: 86_400,
             idempotency_lock_secs: 60,
+            debug_signature_base: false,
             no_bootstrap: true,
         }
     }

@@ -192,6 +192,7 @@ impl std::fmt::Debug for Services {
 /// Opens the database, prints a sandbox key on an empty database, and serves
 /// on `listener` until Ctrl-C.
 pub async fn run(config: Config, listener: TcpListener) -> Result<(), ServerError> {
+    init_tracing(config.log_format);
     let services = default_services(&config).await?;
     run_with(config, listener, services).await
 }
@@ -229,13 +230,13 @@ pub async fn default_services(config: &Config) -> Result<Services, ServerError> 
 /// +-300 s). Beyond it requests get 503 rather than a nonce being forgotten.
 pub const NONCE_CAPACITY: usize = 2_000_000;
 
-/// [`run`] with explicit services.
+/// [`run`] with explicit services, and without installing a log subscriber
+/// (embedders and tests choose their own).
 pub async fn run_with(
     config: Config,
     listener: TcpListener,
     services: Services,
 ) -> Result<(), ServerError> {
-    init_tracing(config.log_format);
     let db = db::connect(&config.database_url, config.db_max_connections).await?;
     if !config.no_bootstrap
         && let Some(key) = db::bootstrap(&db).await?

@@ -60,6 +60,15 @@ fn fail(code: &'static str, key_id: Option<&str>) -> AuthFailure {
     AuthFailure {
         code,
         key_id: key_id.map(str::to_owned),
+        signature_base: None,
+    }
+}
+
+fn fail_with_base(f: &paycore::signing::VerifyFailure, key_id: &str) -> AuthFailure {
+    AuthFailure {
+        code: f.code(),
+        key_id: Some(key_id.to_owned()),
+        signature_base: f.signature_base().map(str::to_owned),
     }
 }
 
@@ -110,12 +119,12 @@ impl Authenticator for SignatureAuth {
                 let req = request();
                 verify_signature(&req, &keys, now, &self.policy)
             }
-            .map_err(|f| fail(f.code(), Some(&key_id)))?;
+            .map_err(|f| fail_with_base(&f, &key_id))?;
             match &self.nonces {
                 Nonces::Memory(store) => {
                     verified
                         .check_nonce(store, now)
-                        .map_err(|f| fail(f.code(), Some(&key_id)))?;
+                        .map_err(|f| fail_with_base(&f, &key_id))?;
                 }
                 Nonces::Redis(conn) => {
                     let key = format!("paycore:nonce:{}:{}", verified.key_id(), verified.nonce());

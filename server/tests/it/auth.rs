@@ -10,6 +10,25 @@ use paycore_server::{KeyAlg, Plan};
 
 both_backends!(signature_failures, ed25519_keys, rate_limits);
 
+#[tokio::test]
+async fn debug_signature_base() {
+    let srv = TestServer::start_configured(Store::Sqlite, |c| c.debug_signature_base = true).await;
+    let api = srv.sandbox("debug").await;
+    // Signed for /v1/refunds, sent to /v1/payments: the server's base shows the path it saw.
+    let s = api.sign("GET", "/v1/refunds", &[], b"", now(), None);
+    let r = api.send_raw("GET", "/v1/payments", &s, None).await;
+    r.expect_error(401, "signature_invalid");
+    let base = r.err("signature_base").as_str().unwrap();
+    assert!(base.contains("\"@path\": /v1/payments"), "{base}");
+    // Off by default.
+    let srv2 = TestServer::start(Store::Sqlite).await;
+    let api2 = srv2.sandbox("debug-off").await;
+    let s = api2.sign("GET", "/v1/refunds", &[], b"", now(), None);
+    let r = api2.send_raw("GET", "/v1/payments", &s, None).await;
+    r.expect_error(401, "signature_invalid");
+    assert!(r.err("signature_base").is_null());
+}
+
 async fn signature_failures(store: Store) {
     let srv = TestServer::start(store).await;
     let api = srv.sandbox("sig").await;

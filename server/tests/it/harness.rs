@@ -61,7 +61,11 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let db = db::connect(&database_url, 2).await.unwrap();
         let task = tokio::spawn(async move {
-            paycore_server::run(config, listener).await.unwrap();
+            // No log subscriber: test output stays readable.
+            let services = paycore_server::default_services(&config).await.unwrap();
+            paycore_server::run_with(config, listener, services)
+                .await
+                .unwrap();
         });
         let server = TestServer {
             base: format!("http://{addr}"),
