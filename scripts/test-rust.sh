@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The Rust part of the test command: formatting, clippy, the core's dependency
+# rule, every workspace test, and a build of every bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step "rust: formatting"
+cargo fmt --all -- --check
+
+step "rust: clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "rust: the core has no I/O dependencies"
+if cargo tree -p paycore -e normal --prefix none --locked | grep -E '^(tokio|reqwest|hyper|mio) '; then
+  echo "paycore must not depend on an I/O crate (see above)" >&2
+  exit 1
+fi
+
+step "rust: tests (the GCRA Lua vectors run on a throwaway Redis)"
+start_throwaway_redis
+export PAYCORE_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+cargo test --workspace --locked
+
+step "rust: benches compile"
+cargo bench --workspace --locked --no-run
