@@ -166,6 +166,56 @@ pub(crate) fn dict_byte_sequences<const N: usize>(
     value: &str,
     keys: [&str; N],
 ) -> Result<[Member; N], sfv::Error> {
+    if let Some(slots) = single_byte_sequence(value, keys) {
+        return Ok(slots);
+    }
+    dict_byte_sequences_sfv(value, keys)
+}
+
+/// The strict fast path of [`dict_byte_sequences`]: `None` unless `value` is
+/// exactly one member `key=:base64:` (key as RFC 9651 §3.1.2 has it, no
+/// parameters, no whitespace) whose base64 decodes under the same rules sfv
+/// applies (standard alphabet, padding optional, trailing bits allowed).
+/// sfv parses such a value to that one member with those bytes; anything
+/// else is left to sfv.
+fn single_byte_sequence<const N: usize>(value: &str, keys: [&str; N]) -> Option<[Member; N]> {
+    use base64::Engine as _;
+    const SFV_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let (key, rest) = value.split_once("=:")?;
+    let encoded = rest.strip_suffix(':')?;
+    let mut kb = key.bytes();
+    if !kb
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b == b'*')
+        || !kb.all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.' | b'*')
+        })
+        || encoded.contains(':')
+    {
+        return None;
+    }
+    let bytes = SFV_BASE64.decode(encoded).ok()?;
+    let mut slots = std::array::from_fn(|_| Member::Absent);
+    if let Some(slot) = keys
+        .iter()
+        .position(|k| *k == key)
+        .and_then(|i| slots.get_mut(i))
+    {
+        *slot = Member::Bytes(bytes);
+    }
+    Some(slots)
+}
+
+/// [`dict_byte_sequences`] with sfv only (no fast path).
+fn dict_byte_sequences_sfv<const N: usize>(
+    value: &str,
+    keys: [&str; N],
+) -> Result<[Member; N], sfv::Error> {
     sfv::Parser::new(value).parse_dictionary_with_visitor(DictVisitor {
         keys,
         slots: std::array::from_fn(|_| Member::Absent),
@@ -229,6 +279,48 @@ impl<'de> sfv::visitor::ItemVisitor<'de> for SlotVisitor<'_> {
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
     use super::*;
+
+    /// The one-member fast path agrees with sfv, and leaves everything else
+    /// (several members, parameters, whitespace, bad base64) to it.
+    #[test]
+    fn fast_path_agrees_with_sfv() {
+        let keys = ["sha-256", "sig1"];
+        for (value, fast) in [
+            (
+                "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:",
+                true,
+            ),
+            ("sig1=:AQID:", true),
+            ("sig1=:AQI:", true),
+            ("sig1=:AQJ=:", true),
+            ("sig1=::", true),
+            ("other=:AQID:", true),
+            ("*x.y_z-1=:AQID:", true),
+            ("sig1=:AQ=I:", false),
+            ("sig1=:AQ I:", false),
+            ("sig1=:AQ-_:", false),
+            ("sig1=:AQID", false),
+            ("sig1=:AQ:D:", false),
+            ("Sig1=:AQID:", false),
+            ("1sig=:AQID:", false),
+            ("=:AQID:", false),
+            (" sig1=:AQID:", false),
+            ("sig1=:AQID: ", false),
+            ("sig1=:AQID:;p=1", false),
+            ("sig1=:AQID:, sig2=:BA==:", false),
+            ("sig1=:AQID:, sig1=:BA==:", false),
+            ("sig1=:AQID:,", false),
+            ("sig1=?1, x=:AQID:", false),
+        ] {
+            let got = single_byte_sequence(value, keys);
+            assert_eq!(got.is_some(), fast, "{value}");
+            let slow = dict_byte_sequences_sfv(value, keys);
+            if let Some(got) = got {
+                assert_eq!(Ok(got), slow.as_ref().map_err(|_| ()).cloned(), "{value}");
+            }
+            assert_eq!(dict_byte_sequences(value, keys).ok(), slow.ok(), "{value}");
+        }
+    }
 
     #[test]
     fn sha512_round_trip_and_unknown_ignored() {

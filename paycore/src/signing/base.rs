@@ -394,7 +394,7 @@ impl SignatureParams {
             nonce: None,
             alg: None,
             tag: None,
-            serialized: String::with_capacity(200),
+            serialized: String::with_capacity(list.canonical.map_or(200, str::len)),
         };
         for (k, v) in &list.params {
             let int = || v.as_integer().map(i64::from).ok_or(ParamsError::Malformed);
@@ -413,16 +413,22 @@ impl SignatureParams {
                 _ => {}
             }
         }
-        let mut list_ser = ListSerializer::with_buffer(&mut p.serialized);
-        let mut inner = list_ser.inner_list();
-        for item in &list.items {
-            let _ = inner
-                .bare_item(&item.bare)
-                .parameters(item.params.iter().map(|(k, v)| (*k, v)));
+        match list.canonical {
+            // The scanner proved the raw text is the serialization.
+            Some(text) => p.serialized.push_str(text),
+            None => {
+                let mut list_ser = ListSerializer::with_buffer(&mut p.serialized);
+                let mut inner = list_ser.inner_list();
+                for item in &list.items {
+                    let _ = inner
+                        .bare_item(&item.bare)
+                        .parameters(item.params.iter().map(|(k, v)| (*k, v)));
+                }
+                let _ = inner
+                    .finish()
+                    .parameters(list.params.iter().map(|(k, v)| (*k, v)));
+            }
         }
-        let _ = inner
-            .finish()
-            .parameters(list.params.iter().map(|(k, v)| (*k, v)));
         Ok(p)
     }
 
