@@ -119,11 +119,28 @@ pub fn write_content_digest(body: &[u8], algorithm: DigestAlgorithm, out: &mut S
 /// Every supported algorithm present must match; unknown algorithms are
 /// ignored. Returns the algorithms that were checked (at least one).
 pub fn check_content_digest(value: &str, body: &[u8]) -> Result<Vec<DigestAlgorithm>, DigestError> {
-    const ALGS: [DigestAlgorithm; 2] = [DigestAlgorithm::Sha256, DigestAlgorithm::Sha512];
+    let checked = check(value, body)?;
+    Ok(ALGS
+        .into_iter()
+        .zip(checked)
+        .filter_map(|(alg, c)| c.then_some(alg))
+        .collect())
+}
+
+/// [`check_content_digest`] without listing the algorithms checked (the
+/// verifier's path: no allocation).
+pub(crate) fn verify_content_digest(value: &str, body: &[u8]) -> Result<(), DigestError> {
+    check(value, body).map(|_| ())
+}
+
+const ALGS: [DigestAlgorithm; 2] = [DigestAlgorithm::Sha256, DigestAlgorithm::Sha512];
+
+/// Which of [`ALGS`] were present and matched (at least one).
+fn check(value: &str, body: &[u8]) -> Result<[bool; 2], DigestError> {
     let slots = dict_byte_sequences(value, [ALGS[0].name(), ALGS[1].name()])
         .map_err(|_| DigestError::Malformed)?;
-    let mut checked = Vec::with_capacity(2);
-    for (alg, slot) in ALGS.into_iter().zip(slots) {
+    let mut checked = [false; 2];
+    for ((alg, slot), done) in ALGS.into_iter().zip(slots).zip(&mut checked) {
         let received = match slot {
             Member::Absent => continue,
             Member::Bytes(b) => b,
@@ -138,9 +155,9 @@ pub fn check_content_digest(value: &str, body: &[u8]) -> Result<Vec<DigestAlgori
                 algorithm: alg.name(),
             });
         }
-        checked.push(alg);
+        *done = true;
     }
-    if checked.is_empty() {
+    if checked == [false; 2] {
         return Err(DigestError::Unsupported);
     }
     Ok(checked)
@@ -186,8 +203,9 @@ fn single_byte_sequence<const N: usize>(value: &str, keys: [&str; N]) -> Option<
             .with_decode_allow_trailing_bits(true)
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
-    let (key, rest) = value.split_once("=:")?;
-    let encoded = rest.strip_suffix(':')?;
+    // A key holds no '=', so the first '=' must open "=:".
+    let (key, rest) = value.split_at(value.bytes().position(|b| b == b'=')?);
+    let encoded = rest.strip_prefix("=:")?.strip_suffix(':')?;
     let mut kb = key.bytes();
     if !kb
         .next()
@@ -304,6 +322,9 @@ mod tests {
             ("Sig1=:AQID:", false),
             ("1sig=:AQID:", false),
             ("=:AQID:", false),
+            ("sig1=AQID:", false),
+            ("sig1=x=:AQID:", false),
+            ("sig1:", false),
             (" sig1=:AQID:", false),
             ("sig1=:AQID: ", false),
             ("sig1=:AQID:;p=1", false),
@@ -329,6 +350,11 @@ mod tests {
         assert_eq!(
             check_content_digest(&v, body).unwrap(),
             vec![DigestAlgorithm::Sha512]
+        );
+        let two = format!("{v}, {}", content_digest(body, DigestAlgorithm::Sha256));
+        assert_eq!(
+            check_content_digest(&two, body).unwrap(),
+            vec![DigestAlgorithm::Sha256, DigestAlgorithm::Sha512]
         );
         let both = format!("md5=:AAAA:, {v}, unixsum=1");
         assert!(check_content_digest(&both, body).is_ok());

@@ -75,21 +75,68 @@ pub struct Component {
 }
 
 /// Identifiers used on every request, kept static so that building the
-/// profile's components allocates nothing: `(name, serialized identifier)`.
-const STATIC_IDS: [(&str, &str); 12] = [
-    ("@method", "\"@method\""),
-    ("@authority", "\"@authority\""),
-    ("@path", "\"@path\""),
-    ("@query", "\"@query\""),
-    ("@target-uri", "\"@target-uri\""),
-    ("@scheme", "\"@scheme\""),
-    ("@request-target", "\"@request-target\""),
-    ("@status", "\"@status\""),
-    ("content-digest", "\"content-digest\""),
-    ("content-type", "\"content-type\""),
-    ("idempotency-key", "\"idempotency-key\""),
-    ("date", "\"date\""),
-];
+/// profile's components allocates nothing (and validates nothing twice):
+/// `(which, name, serialized identifier)`.
+fn known(name: &str) -> Option<(Which, &'static str, &'static str)> {
+    Some(match name {
+        "@method" => (Which::Method, "@method", "\"@method\""),
+        "@authority" => (Which::Authority, "@authority", "\"@authority\""),
+        "@path" => (Which::Path, "@path", "\"@path\""),
+        "@query" => (Which::Query, "@query", "\"@query\""),
+        "@target-uri" => (Which::TargetUri, "@target-uri", "\"@target-uri\""),
+        "@scheme" => (Which::Scheme, "@scheme", "\"@scheme\""),
+        "@request-target" => (
+            Which::RequestTarget,
+            "@request-target",
+            "\"@request-target\"",
+        ),
+        "@status" => (Which::Status, "@status", "\"@status\""),
+        "content-digest" => (Which::Field, "content-digest", "\"content-digest\""),
+        "content-type" => (Which::Field, "content-type", "\"content-type\""),
+        "idempotency-key" => (Which::Field, "idempotency-key", "\"idempotency-key\""),
+        "date" => (Which::Field, "date", "\"date\""),
+        _ => return None,
+    })
+}
+
+/// What kind of component `name` is: a supported derived component or a
+/// lower-case field name.
+fn classify(name: &str) -> Option<Which> {
+    match name {
+        "@method" => Some(Which::Method),
+        "@target-uri" => Some(Which::TargetUri),
+        "@authority" => Some(Which::Authority),
+        "@scheme" => Some(Which::Scheme),
+        "@request-target" => Some(Which::RequestTarget),
+        "@path" => Some(Which::Path),
+        "@query" => Some(Which::Query),
+        "@query-param" => Some(Which::QueryParam),
+        "@status" => Some(Which::Status),
+        n if n.starts_with('@') => None,
+        n if !n.is_empty()
+            && n.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b)
+            }) =>
+        {
+            Some(Which::Field)
+        }
+        _ => None,
+    }
+}
+
+/// `v` without leading and trailing SP and HTAB (RFC 9421 §2.1).
+fn trim_sp_htab(v: &str) -> &str {
+    let b = v.as_bytes();
+    let start = b
+        .iter()
+        .position(|&c| c != b' ' && c != b'\t')
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| c != b' ' && c != b'\t')
+        .map_or(start, |i| i.saturating_add(1));
+    v.get(start..end).unwrap_or("")
+}
 
 impl Component {
     /// A component by name: a derived component (`@method`, `@target-uri`,
@@ -106,32 +153,8 @@ impl Component {
     }
 
     fn build(name: &str, param_name: Option<&str>) -> Result<Self, BaseError> {
-        let unsupported = || BaseError::UnsupportedComponent(name.to_owned());
-        let which = match name {
-            "@method" => Which::Method,
-            "@target-uri" => Which::TargetUri,
-            "@authority" => Which::Authority,
-            "@scheme" => Which::Scheme,
-            "@request-target" => Which::RequestTarget,
-            "@path" => Which::Path,
-            "@query" => Which::Query,
-            "@query-param" => Which::QueryParam,
-            "@status" => Which::Status,
-            n if n.starts_with('@') => return Err(unsupported()),
-            n if !n.is_empty()
-                && n.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b)
-                }) =>
-            {
-                Which::Field
-            }
-            _ => return Err(unsupported()),
-        };
-        if (which == Which::QueryParam) != param_name.is_some() {
-            return Err(unsupported());
-        }
         if param_name.is_none() {
-            if let Some((n, id)) = STATIC_IDS.iter().find(|(n, _)| *n == name) {
+            if let Some((which, n, id)) = known(name) {
                 return Ok(Component {
                     which,
                     name: Cow::Borrowed(n),
@@ -139,6 +162,11 @@ impl Component {
                     serialized: Cow::Borrowed(id),
                 });
             }
+        }
+        let unsupported = || BaseError::UnsupportedComponent(name.to_owned());
+        let which = classify(name).ok_or_else(unsupported)?;
+        if (which == Which::QueryParam) != param_name.is_some() {
+            return Err(unsupported());
         }
         let sname = StringRef::from_str(name).map_err(|_| unsupported())?;
         let mut serialized = String::with_capacity(name.len() + 2);
@@ -201,8 +229,8 @@ impl Component {
                         out.push_str(", ");
                     }
                     first = false;
-                    let v = v.trim_matches([' ', '\t']);
-                    bad |= v.contains(['\r', '\n']);
+                    let v = trim_sp_htab(v);
+                    bad |= v.bytes().any(|b| b == b'\r' || b == b'\n');
                     out.push_str(v);
                 });
                 if first {
@@ -597,6 +625,37 @@ mod tests {
             signature_base(&req, &params),
             Err(BaseError::MissingComponent("\"@status\"".into()))
         );
+    }
+
+    /// The static identifiers are what the general path would build.
+    #[test]
+    fn known_ids_match_general_path() {
+        for n in [
+            "@method",
+            "@authority",
+            "@path",
+            "@query",
+            "@target-uri",
+            "@scheme",
+            "@request-target",
+            "@status",
+            "content-digest",
+            "content-type",
+            "idempotency-key",
+            "date",
+        ] {
+            let (which, name, id) = known(n).unwrap();
+            assert_eq!(Some(which), classify(n), "{n}");
+            assert_eq!(name, n);
+            assert_eq!(id, format!("\"{n}\""));
+            let c = Component::new(n).unwrap();
+            assert_eq!((c.name(), c.identifier()), (n, id));
+        }
+        assert_eq!(known("@query-param"), None);
+        assert_eq!(trim_sp_htab(" \t a b\t "), "a b");
+        assert_eq!(trim_sp_htab(" \t "), "");
+        assert_eq!(trim_sp_htab(""), "");
+        assert_eq!(trim_sp_htab("\u{a0}x\u{a0}"), "\u{a0}x\u{a0}");
     }
 
     /// RFC 9421 §2.2.8 examples, plus a repeated name.

@@ -205,8 +205,8 @@ impl<'de> Scanner<'de> {
         sfv::Integer::try_from(if neg { v.checked_neg()? } else { v }).ok()
     }
 
-    fn params(&mut self) -> Option<Params<'de>> {
-        let mut params: Params<'de> = Vec::new();
+    fn params(&mut self, capacity: usize) -> Option<Params<'de>> {
+        let mut params: Params<'de> = Vec::with_capacity(capacity);
         while self.peek() == Some(b';') {
             self.pos += 1;
             let key = self.key()?;
@@ -232,7 +232,7 @@ impl<'de> Scanner<'de> {
         } else {
             loop {
                 let bare = BareItemFromInput::String(Cow::Borrowed(self.string()?));
-                let params = self.params()?;
+                let params = self.params(0)?;
                 items.push(RawItem { bare, params });
                 match self.peek()? {
                     b' ' => self.pos += 1,
@@ -244,7 +244,7 @@ impl<'de> Scanner<'de> {
                 }
             }
         }
-        let params = self.params()?;
+        let params = self.params(6)?;
         Some(RawList {
             items,
             params,

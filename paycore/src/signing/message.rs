@@ -43,7 +43,13 @@ impl<'a> RequestUrl<'a> {
         if url.bytes().any(|b| !(0x21..0x7f).contains(&b)) {
             return Err(UrlError::Invalid);
         }
-        let (scheme, rest) = url.split_once("://").ok_or(UrlError::Invalid)?;
+        // The scheme holds no ':', so the first ':' must open "://".
+        let colon = url
+            .bytes()
+            .position(|b| b == b':')
+            .ok_or(UrlError::Invalid)?;
+        let (scheme, rest) = url.split_at(colon);
+        let rest = rest.strip_prefix("://").ok_or(UrlError::Invalid)?;
         let mut sb = scheme.bytes();
         if !sb.next().is_some_and(|b| b.is_ascii_alphabetic())
             || !sb.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
@@ -51,7 +57,10 @@ impl<'a> RequestUrl<'a> {
             return Err(UrlError::Invalid);
         }
         let scheme = lower(scheme);
-        let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let auth_end = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'?' | b'#'))
+            .unwrap_or(rest.len());
         let (authority, rest) = rest.split_at(auth_end);
         let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
         let (path, query) = match rest.split_once('?') {
@@ -131,7 +140,7 @@ fn split_host_port(hp: &str) -> Result<(&str, Option<&str>), UrlError> {
             return Err(UrlError::Invalid);
         }
     }
-    if host.contains([':', '[', ']']) && !host.starts_with('[') {
+    if host.bytes().any(|b| matches!(b, b':' | b'[' | b']')) && !host.starts_with('[') {
         return Err(UrlError::Invalid);
     }
     Ok((host, port))
@@ -257,6 +266,12 @@ mod tests {
         assert_eq!(u.query(), Some(""));
         for bad in [
             "/foo",
+            "https:/a/",
+            "https:a://b/",
+            "ht:tps://a/",
+            "https//a/",
+            "https",
+            "://a/",
             "https://",
             "https://:80/",
             "https://a:b/",

@@ -11,7 +11,7 @@ use super::message::{HttpMessage, RequestUrl};
 use super::nonce::{NonceStore, NonceStoreError};
 use super::sign::Request;
 use super::{MIN_NONCE_CHARS, PROFILE_TAG};
-use crate::digest::{DigestError, Member, check_content_digest, dict_byte_sequences};
+use crate::digest::{DigestError, Member, dict_byte_sequences, verify_content_digest};
 
 /// Finds the active verification keys for a key id. Several keys may be
 /// active at once (rotation): each is tried in order.
@@ -450,7 +450,7 @@ pub fn verify_signature(
             .headers
             .get_combined("content-digest")
             .ok_or_else(|| with_base(VerifyError::ComponentMissing))?;
-        check_content_digest(&value, req.body).map_err(|e| {
+        verify_content_digest(&value, req.body).map_err(|e| {
             with_base(match e {
                 DigestError::Mismatch { .. } => VerifyError::DigestMismatch,
                 DigestError::Unsupported => VerifyError::DigestUnsupported,
