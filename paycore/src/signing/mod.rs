@@ -91,8 +91,8 @@ pub use message::{HttpMessage, RequestUrl, UrlError};
 pub use nonce::{MemoryNonceStore, NonceStore, NonceStoreError};
 pub use sign::{Request, SignError, SignedRequest, encode_nonce, profile_components, sign_request};
 pub use verify::{
-    KeyLookup, Verified, VerifyError, VerifyFailure, VerifyPolicy, peek_key_id, verify_request,
-    verify_signature,
+    KeyLookup, SelectedSignature, Verified, VerifyError, VerifyFailure, VerifyPolicy, peek_key_id,
+    select_signature, verify_request, verify_selected, verify_signature,
 };
 
 /// The `tag` parameter naming the profile: `paycore-v1`.
