@@ -137,6 +137,25 @@ const ALGS: [DigestAlgorithm; 2] = [DigestAlgorithm::Sha256, DigestAlgorithm::Sh
 
 /// Which of [`ALGS`] were present and matched (at least one).
 fn check(value: &str, body: &[u8]) -> Result<[bool; 2], DigestError> {
+    // One member (the usual case): compare from the stack, no allocation.
+    let mut buf = [0; FAST_MAX];
+    if let Some((key, len)) = single_member(value, &mut buf) {
+        let received = buf.get(..len).unwrap_or_default();
+        let (ok, alg) = match DigestAlgorithm::from_name(key) {
+            Some(alg @ DigestAlgorithm::Sha256) => (ct_eq(&sha256(&[body]), received), alg),
+            Some(alg @ DigestAlgorithm::Sha512) => (ct_eq(&sha512(&[body]), received), alg),
+            None => return Err(DigestError::Unsupported),
+        };
+        if !ok {
+            return Err(DigestError::Mismatch {
+                algorithm: alg.name(),
+            });
+        }
+        return Ok([
+            alg == DigestAlgorithm::Sha256,
+            alg == DigestAlgorithm::Sha512,
+        ]);
+    }
     let slots = dict_byte_sequences(value, [ALGS[0].name(), ALGS[1].name()])
         .map_err(|_| DigestError::Malformed)?;
     let mut checked = [false; 2];
@@ -196,6 +215,26 @@ pub(crate) fn dict_byte_sequences<const N: usize>(
 /// sfv parses such a value to that one member with those bytes; anything
 /// else is left to sfv.
 fn single_byte_sequence<const N: usize>(value: &str, keys: [&str; N]) -> Option<[Member; N]> {
+    let mut buf = [0; FAST_MAX];
+    let (key, len) = single_member(value, &mut buf)?;
+    let mut slots = std::array::from_fn(|_| Member::Absent);
+    if let Some(slot) = keys
+        .iter()
+        .position(|k| *k == key)
+        .and_then(|i| slots.get_mut(i))
+    {
+        *slot = Member::Bytes(buf.get(..len)?.to_vec());
+    }
+    Some(slots)
+}
+
+/// The most bytes the fast path decodes (on the stack); longer members go
+/// to sfv.
+const FAST_MAX: usize = 96;
+
+/// The fast path's parser: the key and the decoded length (into `buf`), or
+/// `None` (including when the bytes do not fit `buf`).
+fn single_member<'a>(value: &'a str, buf: &mut [u8; FAST_MAX]) -> Option<(&'a str, usize)> {
     use base64::Engine as _;
     const SFV_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
         &base64::alphabet::STANDARD,
@@ -217,16 +256,8 @@ fn single_byte_sequence<const N: usize>(value: &str, keys: [&str; N]) -> Option<
     {
         return None;
     }
-    let bytes = SFV_BASE64.decode(encoded).ok()?;
-    let mut slots = std::array::from_fn(|_| Member::Absent);
-    if let Some(slot) = keys
-        .iter()
-        .position(|k| *k == key)
-        .and_then(|i| slots.get_mut(i))
-    {
-        *slot = Member::Bytes(bytes);
-    }
-    Some(slots)
+    let len = SFV_BASE64.decode_slice(encoded, buf).ok()?;
+    Some((key, len))
 }
 
 /// [`dict_byte_sequences`] with sfv only (no fast path).
@@ -332,6 +363,9 @@ mod tests {
             ("sig1=:AQID:, sig1=:BA==:", false),
             ("sig1=:AQID:,", false),
             ("sig1=?1, x=:AQID:", false),
+            (&format!("sig1=:{}:", "A".repeat(128)), true),
+            (&format!("sig1=:{}:", "A".repeat(129)), false),
+            (&format!("sig1=:{}:", "A".repeat(132)), false),
         ] {
             let got = single_byte_sequence(value, keys);
             assert_eq!(got.is_some(), fast, "{value}");
@@ -377,5 +411,43 @@ mod tests {
             Err(DigestError::Unsupported)
         );
         assert_eq!(check_content_digest("(", body), Err(DigestError::Malformed));
+        // The one-member path and the general path agree.
+        for v in [
+            content_digest(body, DigestAlgorithm::Sha256),
+            content_digest(body, DigestAlgorithm::Sha512),
+            content_digest(b"other", DigestAlgorithm::Sha512),
+            "sha-256=:AAAA:".to_owned(),
+            "md5=:AAAA:".to_owned(),
+            "sha-256=:AAAA".to_owned(),
+            format!("sha-512=:{}:", "A".repeat(200)),
+        ] {
+            let mut buf = [0; FAST_MAX];
+            let general = dict_byte_sequences_sfv(&v, ["sha-256", "sha-512"]).map(|slots| {
+                let mut checked = [false; 2];
+                let mut result = Ok(());
+                for ((alg, slot), done) in ALGS.into_iter().zip(slots).zip(&mut checked) {
+                    if let Member::Bytes(b) = slot {
+                        let d = match alg {
+                            DigestAlgorithm::Sha256 => sha256(&[body]).to_vec(),
+                            DigestAlgorithm::Sha512 => sha512(&[body]).to_vec(),
+                        };
+                        if d != b && result.is_ok() {
+                            result = Err(DigestError::Mismatch {
+                                algorithm: alg.name(),
+                            });
+                        }
+                        *done = true;
+                    }
+                }
+                match result {
+                    Err(e) => Err(e),
+                    Ok(()) if checked == [false; 2] => Err(DigestError::Unsupported),
+                    Ok(()) => Ok(checked),
+                }
+            });
+            let general = general.unwrap_or(Err(DigestError::Malformed));
+            assert_eq!(check(&v, body), general, "{v}");
+            let _ = single_member(&v, &mut buf);
+        }
     }
 }

@@ -321,16 +321,54 @@ impl Component {
 ///
 /// Parsed values keep every parameter (known or not) in their order for the
 /// `@signature-params` line; the known ones are also available typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignatureParams {
     components: Vec<Component>,
     created: Option<i64>,
     expires: Option<i64>,
-    key_id: Option<String>,
-    nonce: Option<String>,
-    alg: Option<String>,
-    tag: Option<String>,
-    serialized: String,
+    /// The serialized inner list (`..serialized_len`), then the values of
+    /// `keyid`, `nonce`, `alg` and `tag` in that order: one allocation for
+    /// all the text. The layout is a function of the values, so the derived
+    /// equality is equality of the values.
+    text: String,
+    serialized_len: usize,
+    /// Where `keyid`, `nonce`, `alg` and `tag` lie in `text`.
+    strings: [Option<(usize, usize)>; 4],
+}
+
+const KEY_ID: usize = 0;
+const NONCE: usize = 1;
+const ALG: usize = 2;
+const TAG: usize = 3;
+
+/// Appends the string values to `text`, returning their ranges.
+fn append_strings(text: &mut String, values: [Option<&str>; 4]) -> [Option<(usize, usize)>; 4] {
+    values.map(|v| {
+        v.map(|v| {
+            let start = text.len();
+            text.push_str(v);
+            (start, text.len())
+        })
+    })
+}
+
+fn strings_len(values: &[Option<&str>; 4]) -> usize {
+    values.iter().flatten().map(|v| v.len()).sum()
+}
+
+impl std::fmt::Debug for SignatureParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignatureParams")
+            .field("components", &self.components)
+            .field("created", &self.created)
+            .field("expires", &self.expires)
+            .field("key_id", &self.key_id())
+            .field("nonce", &self.nonce())
+            .field("alg", &self.alg())
+            .field("tag", &self.tag())
+            .field("serialized", &self.serialized())
+            .finish()
+    }
 }
 
 /// The metadata parameters to serialize with [`SignatureParams::new`], in
@@ -362,7 +400,8 @@ impl SignatureParams {
     /// a component is listed twice.
     pub fn new(components: Vec<Component>, values: ParamValues<'_>) -> Result<Self, BaseError> {
         check_duplicates(&components)?;
-        let mut serialized = String::with_capacity(160);
+        let strings = [values.key_id, values.nonce, values.alg, values.tag];
+        let mut serialized = String::with_capacity(strings_len(&strings).saturating_add(200));
         {
             let mut list = ListSerializer::with_buffer(&mut serialized);
             let mut inner = list.inner_list();
@@ -391,15 +430,15 @@ impl SignatureParams {
             }
             let _ = ps.finish();
         }
+        let serialized_len = serialized.len();
+        let strings = append_strings(&mut serialized, strings);
         Ok(SignatureParams {
             components,
             created: values.created,
             expires: values.expires,
-            key_id: values.key_id.map(str::to_owned),
-            nonce: values.nonce.map(str::to_owned),
-            alg: values.alg.map(str::to_owned),
-            tag: values.tag.map(str::to_owned),
-            serialized,
+            text: serialized,
+            serialized_len,
+            strings,
         })
     }
 
@@ -414,38 +453,42 @@ impl SignatureParams {
             components.push(Component::from_raw(item).map_err(ParamsError::Component)?);
         }
         check_duplicates(&components).map_err(ParamsError::Component)?;
-        let mut p = SignatureParams {
-            components,
-            created: None,
-            expires: None,
-            key_id: None,
-            nonce: None,
-            alg: None,
-            tag: None,
-            serialized: String::with_capacity(list.canonical.map_or(200, str::len)),
-        };
+        let (mut created, mut expires) = (None, None);
+        let mut strings: [Option<&str>; 4] = [None; 4];
         for (k, v) in &list.params {
             let int = || v.as_integer().map(i64::from).ok_or(ParamsError::Malformed);
             let string = || {
                 v.as_string()
-                    .map(|s| s.as_str().to_owned())
+                    .map(|s| Some(s.as_str()))
                     .ok_or(ParamsError::Malformed)
             };
-            match k.as_str() {
-                "created" => p.created = Some(int()?),
-                "expires" => p.expires = Some(int()?),
-                "keyid" => p.key_id = Some(string()?),
-                "nonce" => p.nonce = Some(string()?),
-                "alg" => p.alg = Some(string()?),
-                "tag" => p.tag = Some(string()?),
-                _ => {}
+            let slot = match k.as_str() {
+                "created" => {
+                    created = Some(int()?);
+                    continue;
+                }
+                "expires" => {
+                    expires = Some(int()?);
+                    continue;
+                }
+                "keyid" => KEY_ID,
+                "nonce" => NONCE,
+                "alg" => ALG,
+                "tag" => TAG,
+                _ => continue,
+            };
+            if let Some(s) = strings.get_mut(slot) {
+                *s = string()?;
             }
         }
+        let extra = strings_len(&strings);
+        let mut text =
+            String::with_capacity(list.canonical.map_or(200, str::len).saturating_add(extra));
         match list.canonical {
             // The scanner proved the raw text is the serialization.
-            Some(text) => p.serialized.push_str(text),
+            Some(canonical) => text.push_str(canonical),
             None => {
-                let mut list_ser = ListSerializer::with_buffer(&mut p.serialized);
+                let mut list_ser = ListSerializer::with_buffer(&mut text);
                 let mut inner = list_ser.inner_list();
                 for item in &list.items {
                     let _ = inner
@@ -457,7 +500,21 @@ impl SignatureParams {
                     .parameters(list.params.iter().map(|(k, v)| (*k, v)));
             }
         }
-        Ok(p)
+        let serialized_len = text.len();
+        let strings = append_strings(&mut text, strings);
+        Ok(SignatureParams {
+            components,
+            created,
+            expires,
+            text,
+            serialized_len,
+            strings,
+        })
+    }
+
+    fn string(&self, slot: usize) -> Option<&str> {
+        let (start, end) = self.strings.get(slot).copied().flatten()?;
+        self.text.get(start..end)
     }
 
     /// The covered components, in order.
@@ -477,28 +534,28 @@ impl SignatureParams {
 
     /// `keyid`.
     pub fn key_id(&self) -> Option<&str> {
-        self.key_id.as_deref()
+        self.string(KEY_ID)
     }
 
     /// `nonce`.
     pub fn nonce(&self) -> Option<&str> {
-        self.nonce.as_deref()
+        self.string(NONCE)
     }
 
     /// `alg`.
     pub fn alg(&self) -> Option<&str> {
-        self.alg.as_deref()
+        self.string(ALG)
     }
 
     /// `tag`.
     pub fn tag(&self) -> Option<&str> {
-        self.tag.as_deref()
+        self.string(TAG)
     }
 
     /// The serialized inner list: the value of `@signature-params` and of the
     /// `Signature-Input` member, e.g. `("@method");created=1;keyid="k"`.
     pub fn serialized(&self) -> &str {
-        &self.serialized
+        self.text.get(..self.serialized_len).unwrap_or_default()
     }
 
     /// Whether the component named `name` (no parameters) is covered.
@@ -563,7 +620,7 @@ pub fn write_signature_base(
         c.write_lines(msg, out)?;
     }
     out.push_str("\"@signature-params\": ");
-    out.push_str(&params.serialized);
+    out.push_str(params.serialized());
     Ok(())
 }
 

@@ -190,9 +190,8 @@ impl VerifyFailure {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
     label: String,
+    /// `keyid`, `nonce` and `created` are present (checked before this is built).
     params: SignatureParams,
-    key_id: String,
-    nonce: String,
     created: i64,
     expires_at: i64,
     algorithm: Algorithm,
@@ -203,7 +202,7 @@ pub struct Verified {
 impl Verified {
     /// The key id that verified.
     pub fn key_id(&self) -> &str {
-        &self.key_id
+        self.params.key_id().unwrap_or_default()
     }
 
     /// Which of the key id's active keys verified (index into the lookup's slice).
@@ -238,7 +237,7 @@ impl Verified {
 
     /// The nonce, as sent.
     pub fn nonce(&self) -> &str {
-        &self.nonce
+        self.params.nonce().unwrap_or_default()
     }
 
     /// Until when the nonce must be remembered: `created` + window (Unix
@@ -261,7 +260,7 @@ impl Verified {
         store: &dyn NonceStore,
         now_unix: i64,
     ) -> Result<Verified, VerifyFailure> {
-        match store.check_and_insert(&self.key_id, &self.nonce, self.expires_at, now_unix) {
+        match store.check_and_insert(self.key_id(), self.nonce(), self.expires_at, now_unix) {
             Ok(true) => Ok(self),
             Ok(false) => Err(VerifyFailure {
                 reason: VerifyError::Replayed,
@@ -279,11 +278,11 @@ impl fmt::Debug for Verified {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
             .field("label", &self.label)
-            .field("key_id", &self.key_id)
+            .field("key_id", &self.key_id())
             .field("key_index", &self.key_index)
             .field("algorithm", &self.algorithm)
             .field("created", &self.created)
-            .field("nonce", &self.nonce)
+            .field("nonce", &self.nonce())
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
     }
@@ -525,8 +524,6 @@ pub fn verify_selected(
     };
     let expires_at = i64::try_from(i128::from(created) + window).unwrap_or(i64::MAX);
     Ok(Verified {
-        key_id: key_id.to_owned(),
-        nonce: nonce.to_owned(),
         created,
         expires_at,
         algorithm: key.algorithm(),
