@@ -230,7 +230,8 @@ impl Component {
                     }
                     first = false;
                     let v = trim_sp_htab(v);
-                    bad |= v.bytes().any(|b| b == b'\r' || b == b'\n');
+                    let vb = v.as_bytes();
+                    bad |= vb.contains(&b'\r') || vb.contains(&b'\n');
                     out.push_str(v);
                 });
                 if first {

@@ -123,6 +123,32 @@ pub(crate) fn parse_canonical(value: &str) -> Option<Vec<(&KeyRef, RawEntry<'_>)
     }
 }
 
+/// Bytes allowed in a key after its first (RFC 9651 §3.1.2).
+const KEY_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] =
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.' | b'*');
+        i += 1;
+    }
+    t
+};
+
+/// Bytes a String may hold unescaped (RFC 9651 §3.3.3), minus `\` (the
+/// fast path takes no escapes).
+const STRING_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b >= 0x20 && b <= 0x7e && b != b'"' && b != b'\\';
+        i += 1;
+    }
+    t
+};
+
 struct Scanner<'de> {
     text: &'de str,
     pos: usize,
@@ -158,11 +184,7 @@ impl<'de> Scanner<'de> {
         let rest = self.rest();
         let n = rest
             .iter()
-            .position(|&b| {
-                !(b.is_ascii_lowercase()
-                    || b.is_ascii_digit()
-                    || matches!(b, b'_' | b'-' | b'.' | b'*'))
-            })
+            .position(|&b| !KEY_CHAR[usize::from(b)])
             .unwrap_or(rest.len());
         // `from_str` also checks the first character and non-emptiness.
         KeyRef::from_str(self.take(n)?).ok()
@@ -171,11 +193,10 @@ impl<'de> Scanner<'de> {
     fn string(&mut self) -> Option<&'de StringRef> {
         self.expect(b'"')?;
         let rest = self.rest();
-        let n = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+        let n = rest.iter().position(|&b| !STRING_CHAR[usize::from(b)])?;
         if rest.get(n) != Some(&b'"') {
             return None;
         }
-        // `from_str` checks every character is in %x20-7E.
         let s = StringRef::from_str(self.take(n)?).ok()?;
         self.pos += 1;
         Some(s)
@@ -419,6 +440,20 @@ mod tests {
     }
 
     const PROFILE: &str = r#"sig1=("@method" "@authority" "@path" "@query" "content-digest" "content-type" "idempotency-key");created=1700000000;nonce="BwcHBwcHBwcHBwcHBwcHBw";alg="hmac-sha256";keyid="key_1";tag="paycore-v1""#;
+
+    #[test]
+    fn char_tables() {
+        for b in 0..=255u8 {
+            let key = KeyRef::from_str(&format!("a{}", char::from(b))).is_ok();
+            assert_eq!(KEY_CHAR[usize::from(b)], b.is_ascii() && key, "{b}");
+            let string = b.is_ascii() && StringRef::from_str(&char::from(b).to_string()).is_ok();
+            assert_eq!(
+                STRING_CHAR[usize::from(b)],
+                string && b != b'"' && b != b'\\',
+                "{b}"
+            );
+        }
+    }
 
     #[test]
     fn fast_path_accepts_canonical_members() {
