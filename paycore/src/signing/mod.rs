@@ -32,7 +32,9 @@
 //! downgrade; an absent `alg` means the key's), compares in constant time,
 //! and records the nonce in a [`NonceStore`] until the signature leaves its
 //! window. [`verify_signature`] does all but the nonce check, for servers
-//! whose store is asynchronous. Every refusal has a stable code
+//! whose store is asynchronous; servers that fetch keys asynchronously call
+//! [`select_signature`] (read its key id), then [`verify_selected`], which
+//! parses the signature headers once. Every refusal has a stable code
 //! ([`VerifyError::code`]) and carries the verifier's signature base when it
 //! got that far, so a signer can diff it with the base it signed.
 //!
