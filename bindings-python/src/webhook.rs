@@ -175,7 +175,10 @@ static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 #[pymethods]
 impl Webhook {
     #[new]
-    #[pyo3(signature = (secret, scheme = "standard", tolerance = Some(300)))]
+    #[pyo3(
+        signature = (secret, scheme = "standard", tolerance = Some(300)),
+        text_signature = "(secret, scheme='standard', tolerance=300)"
+    )]
     fn new(
         py: Python<'_>,
         secret: &Bound<'_, PyAny>,

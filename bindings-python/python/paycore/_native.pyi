@@ -8,6 +8,29 @@ _Headers = Union[Mapping[str, str], Mapping[_Text, _Text], Iterable[Tuple[_Text,
 _Body = Union[bytes, bytearray, memoryview]
 
 __version__: str
+__all__ = [
+    "__version__",
+    "Webhook",
+    "SigningKey",
+    "VerificationKey",
+    "NonceStore",
+    "SignedRequest",
+    "VerifiedRequest",
+    "sign",
+    "verify",
+    "RetryConfig",
+    "RetryBudget",
+    "RetryDecision",
+    "decide",
+    "backoff_ceiling_ms",
+    "new_idempotency_key",
+    "check_idempotency_key",
+    "RateLimitInfo",
+    "QuotaPolicy",
+    "ServiceLimit",
+    "parse_rate_limit",
+    "parse_retry_after_ms",
+]
 
 @final
 class Webhook:
