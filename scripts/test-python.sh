@@ -3,7 +3,8 @@
 # maturin, abi3 for CPython >= 3.9), installs it in a venv under target/, and
 # runs its pytest suite (every vector file, the API unit tests, stubtest).
 # Installs what it needs on a fresh machine: python3-venv from Debian when
-# missing, maturin / pytest / mypy from PyPI into the venv.
+# missing, maturin / pytest / mypy (and Flask / FastAPI for the examples) from
+# PyPI into the venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -21,7 +22,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade \
-  "maturin>=1.16,<2" "pytest>=8" "mypy>=1.10"
+  "maturin>=1.16,<2" "pytest>=8" "mypy>=1.10" flask fastapi httpx
 
 step "python: build the wheel (maturin, its own target dir) and install it"
 # maturin gets its own --target-dir so that it and cargo do not rebuild each
