@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use paycore::digest::{self, DigestAlgorithm, DigestError};
 use paycore::signing::{
     self, MemoryNonceStore, Request, SignError, SignedRequest as CoreSigned, VerifyFailure,
     VerifyPolicy,
@@ -23,7 +24,57 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<VerifiedRequest>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(content_digest, m)?)?;
+    m.add_function(wrap_pyfunction!(check_content_digest, m)?)?;
     Ok(())
+}
+
+fn digest_algorithm(name: &str) -> PyResult<DigestAlgorithm> {
+    DigestAlgorithm::from_name(name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown digest algorithm {name:?} (sha-256, sha-512)"
+        ))
+    })
+}
+
+/// The RFC 9530 `Content-Digest` value of `body`.
+#[pyfunction]
+#[pyo3(signature = (body, algorithm = "sha-256"))]
+fn content_digest(body: &Bound<'_, PyAny>, algorithm: &str) -> PyResult<String> {
+    let body = convert::body(body, "body")?;
+    Ok(digest::content_digest(
+        body.as_slice(),
+        digest_algorithm(algorithm)?,
+    ))
+}
+
+/// Checks a received `Content-Digest` against `body`; returns the
+/// algorithms checked.
+#[pyfunction]
+fn check_content_digest(
+    py: Python<'_>,
+    value: &str,
+    body: &Bound<'_, PyAny>,
+) -> PyResult<Vec<&'static str>> {
+    let body = convert::body(body, "body")?;
+    digest::check_content_digest(value, body.as_slice())
+        .map(|algs| algs.into_iter().map(DigestAlgorithm::name).collect())
+        .map_err(|e| {
+            let algorithm = match &e {
+                DigestError::Mismatch { algorithm } => Some(*algorithm),
+                _ => None,
+            };
+            raise(
+                py,
+                "ContentDigestError",
+                &e.to_string(),
+                &[
+                    ("code", Some(e.code())),
+                    ("reason", Some(e.code())),
+                    ("algorithm", algorithm),
+                ],
+            )
+        })
 }
 
 fn key_error(py: Python<'_>, e: &paycore::KeyError) -> PyErr {

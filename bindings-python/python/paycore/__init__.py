@@ -17,6 +17,7 @@ from typing import Any, Mapping, Optional, Union
 
 from . import ratelimit, retry
 from ._errors import (
+    ContentDigestError,
     IdempotencyKeyError,
     PaycoreError,
     SignatureVerificationError,
@@ -32,11 +33,14 @@ from ._native import (
     VerifiedRequest,
     Webhook,
     __version__,
+    check_content_digest,
+    content_digest,
 )
 from ._native import sign as _sign
 from ._native import verify as verify_request
 
 __all__ = [
+    "ContentDigestError",
     "IdempotencyKeyError",
     "NonceStore",
     "PaycoreError",
@@ -50,6 +54,8 @@ __all__ = [
     "WebhookConfigError",
     "WebhookVerificationError",
     "__version__",
+    "check_content_digest",
+    "content_digest",
     "ratelimit",
     "retry",
     "sign",

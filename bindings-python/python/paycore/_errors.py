@@ -21,6 +21,7 @@ __all__ = [
     "SigningError",
     "SignatureVerificationError",
     "IdempotencyKeyError",
+    "ContentDigestError",
 ]
 
 
@@ -96,3 +97,22 @@ class SignatureVerificationError(PaycoreError):
 
 class IdempotencyKeyError(PaycoreError, ValueError):
     """A string is not a valid idempotency key."""
+
+
+class ContentDigestError(PaycoreError):
+    """A ``Content-Digest`` field is malformed (``malformed_header``), names no
+    supported algorithm (``digest_unsupported``), or does not match the body
+    (``digest_mismatch``, with ``algorithm``)."""
+
+    algorithm: Optional[str]
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str = "",
+        reason: Optional[str] = None,
+        algorithm: Optional[str] = None,
+    ) -> None:
+        super().__init__(message, code=code, reason=reason)
+        self.algorithm = algorithm

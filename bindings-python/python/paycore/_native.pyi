@@ -18,6 +18,8 @@ __all__ = [
     "VerifiedRequest",
     "sign",
     "verify",
+    "content_digest",
+    "check_content_digest",
     "RetryConfig",
     "RetryBudget",
     "RetryDecision",
@@ -135,6 +137,9 @@ def verify(
     window: int = 300,
     label: Optional[str] = None,
 ) -> VerifiedRequest: ...
+
+def content_digest(body: _Body, algorithm: str = "sha-256") -> str: ...
+def check_content_digest(value: str, body: _Body) -> list[str]: ...
 
 @final
 class RetryConfig:
