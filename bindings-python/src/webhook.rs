@@ -89,11 +89,23 @@ impl Webhook {
             if len >= 64 || self.lengths & (1u64 << len) == 0 {
                 return Ok(None);
             }
-            let _ = py;
             #[cfg(feature = "abi3-py310")]
-            return Ok(self.position(s.to_str()?.as_bytes()));
+            {
+                let _ = py;
+                return Ok(self.position(s.to_str()?.as_bytes()));
+            }
             #[cfg(not(feature = "abi3-py310"))]
-            return Ok(self.position(s.encode_utf8()?.as_bytes()));
+            {
+                // Most keys are lower-case already (ASGI, Starlette, literal
+                // dicts): an exact comparison with the interned name of the
+                // same length needs no UTF-8 copy of the key.
+                for (i, (name, interned)) in self.names.iter().zip(&self.interned).enumerate() {
+                    if name.len() == len && s.as_any().eq(interned.bind(py))? {
+                        return Ok(Some(i));
+                    }
+                }
+                return Ok(self.position(s.encode_utf8()?.as_bytes()));
+            }
         }
         if let Ok(b) = key.cast::<PyBytes>() {
             return Ok(self.position(b.as_bytes()));
