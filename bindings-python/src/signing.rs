@@ -9,9 +9,10 @@ use paycore::signing::{
     self, MemoryNonceStore, Request, SignError, SignedRequest as CoreSigned, VerifyFailure,
     VerifyPolicy,
 };
+use paycore::signing::{HttpMessage, RequestUrl};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 
 use crate::convert;
 use crate::errors::raise;
@@ -25,6 +26,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(content_digest, m)?)?;
+    m.add_function(wrap_pyfunction!(signature_base, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_signature, m)?)?;
     m.add_function(wrap_pyfunction!(check_content_digest, m)?)?;
     Ok(())
 }
@@ -138,6 +141,11 @@ impl SigningKey {
         self.0.algorithm().name()
     }
 
+    /// Signs a signature base (raw RFC 9421 building block).
+    fn sign<'py>(&self, py: Python<'py>, signature_base: &[u8]) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.0.sign(signature_base))
+    }
+
     /// The key that verifies this key's signatures.
     fn verification_key(&self) -> VerificationKey {
         VerificationKey(self.0.verification_key())
@@ -180,6 +188,12 @@ impl VerificationKey {
     #[getter]
     fn algorithm(&self) -> &'static str {
         self.0.algorithm().name()
+    }
+
+    /// Whether `signature` signs `signature_base` under this key (constant
+    /// time; raw RFC 9421 building block).
+    fn verify(&self, signature_base: &[u8], signature: &[u8]) -> bool {
+        self.0.verify(signature_base, signature)
     }
 
     fn __repr__(&self) -> String {
@@ -412,4 +426,83 @@ fn verify(
             .collect(),
         signature_base: v.signature_base().to_owned(),
     })
+}
+
+/// The RFC 9421 signature base of a request (`method` and `url`) or a
+/// response (`status`) under a `Signature-Input` value with one member.
+#[pyfunction]
+#[pyo3(signature = (signature_input, headers, *, method = None, url = None, status = None))]
+fn signature_base(
+    py: Python<'_>,
+    signature_input: &str,
+    headers: &Bound<'_, PyAny>,
+    method: Option<&str>,
+    url: Option<&str>,
+    status: Option<u16>,
+) -> PyResult<String> {
+    let members = signing::parse_signature_input(signature_input).map_err(|e| {
+        raise(
+            py,
+            "SigningError",
+            &e.to_string(),
+            &[("code", Some(e.code())), ("reason", Some(e.code()))],
+        )
+    })?;
+    let [(_, params)] = members.as_slice() else {
+        return Err(PyValueError::new_err(
+            "signature_input must hold exactly one member",
+        ));
+    };
+    let headers = convert::all_headers(headers)?;
+    let base_error = |e: signing::BaseError| {
+        raise(
+            py,
+            "SigningError",
+            &e.to_string(),
+            &[("code", Some(e.code())), ("reason", Some(e.code()))],
+        )
+    };
+    match (method, url, status) {
+        (Some(method), Some(url), None) => {
+            let url = RequestUrl::parse(url).map_err(|e| {
+                raise(
+                    py,
+                    "SigningError",
+                    &e.to_string(),
+                    &[("code", Some(e.code())), ("reason", Some(e.code()))],
+                )
+            })?;
+            let msg = HttpMessage::request(method, &url, &headers);
+            signing::signature_base(&msg, params).map_err(base_error)
+        }
+        (None, None, Some(status)) => {
+            let msg = HttpMessage::response(status, &headers);
+            signing::signature_base(&msg, params).map_err(base_error)
+        }
+        _ => Err(PyValueError::new_err(
+            "give method= and url= (a request) or status= (a response)",
+        )),
+    }
+}
+
+/// Parses a `Signature` field value into `(label, signature bytes)` pairs.
+#[pyfunction]
+fn parse_signature<'py>(
+    py: Python<'py>,
+    value: &str,
+) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    signing::parse_signature(value)
+        .map(|v| {
+            v.into_iter()
+                .map(|(k, b)| (k, PyBytes::new(py, &b)))
+                .collect()
+        })
+        .map_err(|e| {
+            raise(
+                py,
+                "SigningError",
+                &e.to_string(),
+                &[("code", Some(e.code())), ("reason", Some(e.code()))],
+            )
+        })
 }

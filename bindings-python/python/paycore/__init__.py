@@ -35,6 +35,8 @@ from ._native import (
     __version__,
     check_content_digest,
     content_digest,
+    parse_signature,
+    signature_base,
 )
 from ._native import sign as _sign
 from ._native import verify as verify_request
@@ -56,10 +58,12 @@ __all__ = [
     "__version__",
     "check_content_digest",
     "content_digest",
+    "parse_signature",
     "ratelimit",
     "retry",
     "sign",
     "sign_request",
+    "signature_base",
     "verify_request",
 ]
 

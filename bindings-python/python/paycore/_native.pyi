@@ -19,6 +19,8 @@ __all__ = [
     "sign",
     "verify",
     "content_digest",
+    "signature_base",
+    "parse_signature",
     "check_content_digest",
     "RetryConfig",
     "RetryBudget",
@@ -64,6 +66,7 @@ class SigningKey:
     def ed25519(seed: bytes) -> SigningKey: ...
     @property
     def algorithm(self) -> str: ...
+    def sign(self, signature_base: bytes) -> bytes: ...
     def verification_key(self) -> VerificationKey: ...
 
 @final
@@ -74,6 +77,7 @@ class VerificationKey:
     def ed25519(public_key: bytes) -> VerificationKey: ...
     @property
     def algorithm(self) -> str: ...
+    def verify(self, signature_base: bytes, signature: bytes) -> bool: ...
 
 @final
 class NonceStore:
@@ -138,6 +142,15 @@ def verify(
     label: Optional[str] = None,
 ) -> VerifiedRequest: ...
 
+def signature_base(
+    signature_input: str,
+    headers: _Headers,
+    *,
+    method: Optional[str] = None,
+    url: Optional[str] = None,
+    status: Optional[int] = None,
+) -> str: ...
+def parse_signature(value: str) -> list[tuple[str, bytes]]: ...
 def content_digest(body: _Body, algorithm: str = "sha-256") -> str: ...
 def check_content_digest(value: str, body: _Body) -> list[str]: ...
 
