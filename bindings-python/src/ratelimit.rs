@@ -4,11 +4,14 @@
 use std::time::Duration;
 
 use paycore::crypto::hex_encode;
-use paycore::ratelimit::{self, RateLimitInfo as CoreInfo};
+use paycore::ratelimit::{
+    self, Decision, MemoryStore, RateLimitInfo as CoreInfo, RateLimitStore, Tat,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::convert;
+use crate::errors::raise;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RateLimitInfo>()?;
@@ -16,7 +19,211 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ServiceLimit>()?;
     m.add_function(wrap_pyfunction!(parse_rate_limit, m)?)?;
     m.add_function(wrap_pyfunction!(parse_retry_after_ms, m)?)?;
+    m.add_class::<Quota>()?;
+    m.add_class::<RateLimitDecision>()?;
+    m.add_class::<RateLimiter>()?;
+    m.add_function(wrap_pyfunction!(render_rate_limit_headers, m)?)?;
     Ok(())
+}
+
+fn us(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// A GCRA quota: `limit` requests per `period_ms`, bursts of up to `burst`.
+#[pyclass(frozen, module = "paycore._native")]
+pub(crate) struct Quota(ratelimit::Quota);
+
+#[pymethods]
+impl Quota {
+    #[new]
+    #[pyo3(signature = (limit, period_ms, burst = None))]
+    fn new(py: Python<'_>, limit: u64, period_ms: u64, burst: Option<u64>) -> PyResult<Self> {
+        let period = Duration::from_millis(period_ms);
+        let q = match burst {
+            Some(b) => ratelimit::Quota::new(limit, period, b),
+            None => ratelimit::Quota::per_period(limit, period),
+        };
+        q.map(Quota).map_err(|e| {
+            raise(
+                py,
+                "RateLimitConfigError",
+                &e.to_string(),
+                &[("code", Some(e.code())), ("reason", Some(e.code()))],
+            )
+        })
+    }
+
+    #[getter]
+    fn limit(&self) -> u64 {
+        self.0.limit()
+    }
+
+    #[getter]
+    fn period_ms(&self) -> u64 {
+        ms(self.0.period())
+    }
+
+    #[getter]
+    fn burst(&self) -> u64 {
+        self.0.burst()
+    }
+
+    /// The spacing of requests at the sustained rate, microseconds.
+    #[getter]
+    fn emission_interval_us(&self) -> u64 {
+        self.0.emission_interval_micros()
+    }
+
+    /// How far ahead of `now` the schedule may run, microseconds.
+    #[getter]
+    fn burst_span_us(&self) -> u64 {
+        self.0.burst_span_micros()
+    }
+
+    /// The pure GCRA step: the decision for a request of `cost` at `now_us`
+    /// given the stored theoretical arrival time (`tat_us`, 0 = none), and
+    /// the TAT to store.
+    #[pyo3(signature = (tat_us, now_us, cost = 1))]
+    fn check(&self, tat_us: u64, now_us: u64, cost: u64) -> (RateLimitDecision, u64) {
+        let out = self
+            .0
+            .check(Tat(tat_us), Duration::from_micros(now_us), cost);
+        (RateLimitDecision(out.decision), out.tat.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Quota(limit={}, period_ms={}, burst={})",
+            self.0.limit(),
+            ms(self.0.period()),
+            self.0.burst()
+        )
+    }
+}
+
+/// A rate-limit decision (server side).
+#[pyclass(frozen, module = "paycore._native")]
+pub(crate) struct RateLimitDecision(Decision);
+
+#[pymethods]
+impl RateLimitDecision {
+    #[new]
+    #[pyo3(signature = (*, allowed, limit, remaining, reset_after_us, retry_after_us = None))]
+    fn new(
+        allowed: bool,
+        limit: u64,
+        remaining: u64,
+        reset_after_us: u64,
+        retry_after_us: Option<u64>,
+    ) -> Self {
+        RateLimitDecision(Decision {
+            allowed,
+            limit,
+            remaining,
+            reset_after: Duration::from_micros(reset_after_us),
+            retry_after: retry_after_us.map(Duration::from_micros),
+        })
+    }
+
+    #[getter]
+    fn allowed(&self) -> bool {
+        self.0.allowed
+    }
+
+    #[getter]
+    fn limit(&self) -> u64 {
+        self.0.limit
+    }
+
+    #[getter]
+    fn remaining(&self) -> u64 {
+        self.0.remaining
+    }
+
+    /// Until the quota is whole again, microseconds.
+    #[getter]
+    fn reset_after_us(&self) -> u64 {
+        us(self.0.reset_after)
+    }
+
+    /// For a denial: until a retry can succeed, microseconds.
+    #[getter]
+    fn retry_after_us(&self) -> Option<u64> {
+        self.0.retry_after.map(us)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RateLimitDecision(allowed={}, remaining={}, reset_after_us={})",
+            if self.0.allowed { "True" } else { "False" },
+            self.0.remaining,
+            us(self.0.reset_after)
+        )
+    }
+}
+
+/// An in-memory keyed GCRA limiter (thread-safe, bounded).
+#[pyclass(frozen, module = "paycore._native")]
+pub(crate) struct RateLimiter(MemoryStore);
+
+#[pymethods]
+impl RateLimiter {
+    #[new]
+    #[pyo3(signature = (capacity = 100_000, shards = 16))]
+    fn new(capacity: usize, shards: usize) -> Self {
+        RateLimiter(MemoryStore::with_capacity(capacity, shards))
+    }
+
+    /// Decides on a request of `cost` for `key` under `quota`; `now_us`
+    /// (microseconds on any monotonic clock) defaults to `time.monotonic`.
+    #[pyo3(signature = (key, quota, now_us = None, cost = 1))]
+    fn check(
+        &self,
+        py: Python<'_>,
+        key: &str,
+        quota: &Quota,
+        now_us: Option<u64>,
+        cost: u64,
+    ) -> PyResult<RateLimitDecision> {
+        let now = match now_us {
+            Some(n) => Duration::from_micros(n),
+            None => {
+                let secs: f64 = py.import("time")?.call_method0("monotonic")?.extract()?;
+                Duration::try_from_secs_f64(secs).unwrap_or(Duration::ZERO)
+            }
+        };
+        Ok(RateLimitDecision(self.0.check(key, &quota.0, now, cost)))
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("RateLimiter(len={})", self.0.len())
+    }
+}
+
+/// The `RateLimit-Policy` / `RateLimit` (and `Retry-After` on a denial)
+/// headers of a decision, as `(name, value)` pairs.
+#[pyfunction]
+#[pyo3(signature = (decision, quota, policy_name, partition_key = None))]
+fn render_rate_limit_headers(
+    py: Python<'_>,
+    decision: &RateLimitDecision,
+    quota: &Quota,
+    policy_name: &str,
+    partition_key: Option<&[u8]>,
+) -> PyResult<Vec<(&'static str, String)>> {
+    ratelimit::render_headers(&decision.0, &quota.0, policy_name, partition_key).map_err(|e| {
+        raise(
+            py,
+            "RateLimitConfigError",
+            &e.to_string(),
+            &[("code", Some(e.code())), ("reason", Some(e.code()))],
+        )
+    })
 }
 
 fn ms(d: Duration) -> u64 {

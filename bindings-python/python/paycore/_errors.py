@@ -22,6 +22,7 @@ __all__ = [
     "SignatureVerificationError",
     "IdempotencyKeyError",
     "ContentDigestError",
+    "RateLimitConfigError",
 ]
 
 
@@ -116,3 +117,8 @@ class ContentDigestError(PaycoreError):
     ) -> None:
         super().__init__(message, code=code, reason=reason)
         self.algorithm = algorithm
+
+
+class RateLimitConfigError(PaycoreError, ValueError):
+    """A quota is invalid (``zero_quota``, ``zero_period``, ``zero_burst``) or
+    a policy name cannot be rendered (``invalid_policy_name``)."""
