@@ -151,6 +151,11 @@ impl Webhook {
         headers: &Bound<'_, PyAny>,
         now: Option<i64>,
     ) -> PyResult<()> {
+        if body.is_none() {
+            return Err(PyTypeError::new_err(
+                "body must be the raw request body as bytes, got None",
+            ));
+        }
         let body = convert::body(body, "body")?;
         let found = Extract(self.extract(py, headers)?);
         self.verifier

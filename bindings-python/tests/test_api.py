@@ -204,7 +204,7 @@ def test_non_utf8_header_value_is_skipped(wh: paycore.Webhook, signed: dict[str,
 
 @pytest.mark.parametrize(
     "body",
-    ["a str", {"type": "ping"}, 5, None.__class__, [1, 2], 3.5],
+    ["a str", {"type": "ping"}, 5, None, None.__class__, [1, 2], 3.5],
 )
 def test_bad_bodies_are_type_errors(wh: paycore.Webhook, signed: dict[str, str], body: Any) -> None:
     with pytest.raises(TypeError):
