@@ -27,3 +27,7 @@ def pace() -> float:
     info = ratelimit.parse_rate_limit({"Retry-After": "1"})
     wait = info.wait_before_next()
     return (d.delay or 0.0) + (wait or 0.0)
+
+
+def verified_is_bytes(body: bytes, headers: dict[str, str]) -> bytes:
+    return paycore.Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").verify(body, headers)

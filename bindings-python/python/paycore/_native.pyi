@@ -1,11 +1,12 @@
 """Type stubs of the native module ``paycore._native`` (checked against the
 built module by mypy's stubtest in the test suite)."""
 
-from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, TypeVar, Union, final
 
 _Text = Union[str, bytes]
 _Headers = Union[Mapping[str, str], Mapping[_Text, _Text], Iterable[Tuple[_Text, _Text]], Any]
 _Body = Union[bytes, bytearray, memoryview]
+_B = TypeVar("_B", bytes, bytearray, memoryview)
 
 __version__: str
 __all__ = [
@@ -54,7 +55,7 @@ class Webhook:
     def tolerance(self) -> Optional[int]: ...
     @property
     def header_names(self) -> list[str]: ...
-    def verify(self, body: _Body, headers: _Headers, now: Optional[int] = None) -> Any: ...
+    def verify(self, body: _B, headers: _Headers, now: Optional[int] = None) -> _B: ...
     def construct_event(
         self, body: _Body, headers: _Headers, now: Optional[int] = None
     ) -> Any: ...
