@@ -1,0 +1,23 @@
+// ESM entry: the CommonJS API, re-exported by name.
+import paycore from './paycore.js'
+
+export const {
+  PaycoreError,
+  WebhookVerificationError,
+  SigningError,
+  InvalidKeyError,
+  IdempotencyKeyError,
+  Webhook,
+  WebhookSigner,
+  webhookSchemes,
+  RequestSigner,
+  signRequest,
+  RetryConfig,
+  RetryBudget,
+  decide,
+  newIdempotencyKey,
+  validateIdempotencyKey,
+  parseRateLimit,
+  nativeVersion,
+} = paycore
+export default paycore
