@@ -29,6 +29,42 @@ export declare class NativeRequestSigner {
   sign(method: string, url: string, headers: Array<string>, body: Uint8Array, now: number, nonce: Uint8Array): SignedRequestParts
 }
 
+/** The client-wide retry budget (`RetryBudget`). */
+export declare class NativeRetryBudget {
+  /** Tokens available; `null` for an unlimited budget. */
+  get available(): number | null
+  /**
+   * Records a success; `lastRetryTokens` are the tokens of the retry that
+   * succeeded, if it was one.
+   */
+  recordSuccess(lastRetryTokens?: number | undefined | null): void
+}
+
+/** A retry configuration (`RetryConfig`). */
+export declare class NativeRetryConfig {
+  /** `RetryConfig::standard()` with the given overrides. */
+  constructor(options?: RetryOptions | undefined | null)
+  /** Attempts in all. */
+  get maxAttempts(): number
+  /** Base delay, ms. */
+  get baseDelayMs(): number
+  /** Throttling base delay, ms. */
+  get throttleBaseDelayMs(): number
+  /** Backoff cap, ms. */
+  get maxBackoffMs(): number
+  /** Longest honoured server wait, ms. */
+  get maxRetryAfterMs(): number
+  /** A fresh budget for this configuration (unlimited without one). */
+  newBudget(): NativeRetryBudget
+  /**
+   * The backoff ceiling before jitter for `attempt` (1 = the first
+   * attempt failed), for a retry of `kind`.
+   */
+  backoffCeilingMs(kind: string, attempt: number): number
+  /** Decides whether and when to retry. */
+  decide(input: DecideInput, budget?: NativeRetryBudget | undefined | null): Decision
+}
+
 /** A webhook verifier, built once (secrets parsed, HMAC states precomputed). */
 export declare class NativeWebhook {
   /**
@@ -61,8 +97,151 @@ export declare class NativeWebhookSigner {
   sign(msgId: string, timestamp: number, body: Uint8Array): Array<string>
 }
 
+/** Budget settings (tokens). */
+export interface BudgetOptions {
+  /** Tokens in a full bucket. */
+  capacity?: number
+  /** Tokens a transient retry costs. */
+  retryCost?: number
+  /** Tokens a throttling retry costs. */
+  throttleCost?: number
+  /** Tokens a success deposits (after a first-attempt success). */
+  successReward?: number
+}
+
+/** What failed and the context of the attempt. */
+export interface DecideInput {
+  /** A transport failure code (`connect_failed`, `failed_after_send`, ...). */
+  transport?: string
+  /** The HTTP status of a response. */
+  status?: number
+  /** The error body's `type`. */
+  errorType?: string
+  /** The error body's `code`. */
+  code?: string
+  /** The error body's `decline_code`. */
+  declineCode?: string
+  /** Response headers as `[name, value, ...]`. */
+  headers?: Array<string>
+  /** The client pacer's wait, ms. */
+  rateLimitHintMs?: number
+  /** The attempt that failed (1 = the first). */
+  attempt: number
+  /** Time left before the caller's deadline, ms. */
+  timeLeftMs?: number
+  /** Whether an idempotency key is attached. */
+  idempotencyKey: boolean
+  /** The request method. */
+  method?: string
+  /** A uniform random value in [0, 1] for the jitter. */
+  random?: number
+  /** Now, Unix seconds. */
+  now: number
+}
+
+/** The decision. */
+export interface Decision {
+  /** Whether to retry. */
+  retry: boolean
+  /** The wait before the retry, ms. */
+  delayMs?: number
+  /** The kind of retry (`transient`, `throttling`, `stale_connection`, ...). */
+  kind?: string
+  /** Budget tokens the retry took. */
+  tokens?: number
+  /** Why not (a `DoNotRetryReason` code). */
+  reason?: string
+  /** The user action a decline calls for. */
+  action?: string
+  /** The server-requested wait read from the headers, ms. */
+  serverDelayMs?: number
+}
+
+/** Mints an idempotency key (UUID v4) from 16 random bytes. */
+export declare function idempotencyKeyFromRandom(bytes: Uint8Array): string
+
 /** The version of the native addon (the Cargo package version). */
 export declare function nativeVersion(): string
+
+/** Reads every rate-limit header format from `[name, value, ...]` at `now`. */
+export declare function parseRateLimit(headers: Array<string>, now: number): RateLimitState
+
+/** A `RateLimit-Policy` / `RateLimit-Policy` entry. */
+export interface QuotaPolicyInfo {
+  /** The policy's name. */
+  name: string
+  /** The quota. */
+  quota: number
+  /** The window, seconds. */
+  windowSeconds?: number
+  /** The quota unit. */
+  quotaUnit: string
+  /** The partition key, hex. */
+  partitionKeyHex?: string
+}
+
+/** What the rate-limit headers of a response say (`RateLimitInfo`). */
+export interface RateLimitState {
+  /** The quota. */
+  limit?: number
+  /** Remaining units. */
+  remaining?: number
+  /** Until the quota resets, ms. */
+  resetAfterMs?: number
+  /** The window, ms. */
+  windowMs?: number
+  /** Units used. */
+  used?: number
+  /** The resource the limit applies to. */
+  resource?: string
+  /** Retry-After, ms. */
+  retryAfterMs?: number
+  /** How long to wait before the next request (`wait_before_next`), ms. */
+  waitMs?: number
+  /** The policy that applies. */
+  policy?: string
+  /** The partition key, hex. */
+  partitionKeyHex?: string
+  /** The policies announced. */
+  policies: Array<QuotaPolicyInfo>
+  /** The service limits reported. */
+  limits: Array<ServiceLimitInfo>
+  /** Names of headers present but malformed. */
+  malformed: Array<string>
+}
+
+/**
+ * Retry settings; absent fields keep `RetryConfig::standard()`'s values.
+ * `noBudget: true` disables the budget.
+ */
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  maxAttempts?: number
+  /** Base of the exponential backoff for transient failures. */
+  baseDelayMs?: number
+  /** Base of the backoff for throttling (429, 503). */
+  throttleBaseDelayMs?: number
+  /** Cap of the backoff. */
+  maxBackoffMs?: number
+  /** The longest server-requested wait honoured. */
+  maxRetryAfterMs?: number
+  /** No retry budget at all. */
+  noBudget?: boolean
+  /** Budget settings (ignored when `budget` is `null`). */
+  budgetOptions?: BudgetOptions
+}
+
+/** A `RateLimit` service-limit entry. */
+export interface ServiceLimitInfo {
+  /** The policy it reports on. */
+  policy: string
+  /** Remaining quota units. */
+  remaining: number
+  /** Seconds until the quota resets. */
+  resetSeconds?: number
+  /** The partition key, hex. */
+  partitionKeyHex?: string
+}
 
 /** The headers to add to a signed request, and the signature base. */
 export interface SignedRequestParts {
@@ -75,6 +254,9 @@ export interface SignedRequestParts {
   /** The signature base that was signed (for diagnosing a rejection). */
   signatureBase: string
 }
+
+/** Validates a caller-chosen idempotency key; returns it. */
+export declare function validateIdempotencyKey(key: string): string
 
 /** What a successful verification established. */
 export interface VerifiedDelivery {

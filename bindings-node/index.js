@@ -779,7 +779,12 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeRequestSigner = nativeBinding.NativeRequestSigner
+module.exports.NativeRetryBudget = nativeBinding.NativeRetryBudget
+module.exports.NativeRetryConfig = nativeBinding.NativeRetryConfig
 module.exports.NativeWebhook = nativeBinding.NativeWebhook
 module.exports.NativeWebhookSigner = nativeBinding.NativeWebhookSigner
+module.exports.idempotencyKeyFromRandom = nativeBinding.idempotencyKeyFromRandom
 module.exports.nativeVersion = nativeBinding.nativeVersion
+module.exports.parseRateLimit = nativeBinding.parseRateLimit
+module.exports.validateIdempotencyKey = nativeBinding.validateIdempotencyKey
 module.exports.webhookSchemes = nativeBinding.webhookSchemes

@@ -18,6 +18,7 @@ export const {
   newIdempotencyKey,
   validateIdempotencyKey,
   parseRateLimit,
+  waitBeforeNext,
   nativeVersion,
 } = paycore
 export default paycore
