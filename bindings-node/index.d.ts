@@ -85,6 +85,15 @@ export declare class NativeWebhook {
    * at `now` (Unix seconds). Returns nothing; throws on rejection.
    */
   verify(body: Uint8Array, headers: Array<string>, now: number): void
+  /**
+   * The hot path: the value of each of the scheme's `headerNames`, in
+   * order, as separate arguments (`undefined` when absent; at most
+   * [`MAX_POSITIONAL`] names). Separate string arguments convert in about
+   * half the time of an array. Multi-valued headers take `verify`.
+   */
+  verifyValues(body: Uint8Array, now: number, v0?: string | undefined | null, v1?: string | undefined | null, v2?: string | undefined | null, v3?: string | undefined | null, v4?: string | undefined | null, v5?: string | undefined | null): void
+  /** Whether `verifyValues` covers every header name of the scheme. */
+  get positional(): boolean
   /** Like `verify`, and returns what the verification established. */
   verifyDetails(body: Uint8Array, headers: Array<string>, now: number): VerifiedDelivery
 }

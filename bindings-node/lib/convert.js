@@ -86,6 +86,37 @@ function pickHeaders(headers, names, lengths) {
   return out
 }
 
+/**
+ * The fast path of `pickHeaders`: the value of each of `names` in order
+ * (`undefined` when absent), into `out` (length >= names.length). Returns
+ * false when a header has several values (an array, or a repeated pair):
+ * the caller then takes `pickHeaders`.
+ */
+function pickValues(headers, names, lengths, out) {
+  out.fill(undefined)
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) return false
+  if (typeof headers.get === 'function' && typeof headers.has === 'function') {
+    for (let i = 0; i < names.length; i++) {
+      const v = headers.get(names[i])
+      if (typeof v === 'string') out[i] = v
+      else if (v !== null && v !== undefined) return false
+    }
+    return true
+  }
+  for (const key in headers) {
+    if (!lengths.has(key.length)) continue
+    const i = names.indexOf(key.toLowerCase())
+    if (i < 0 || !Object.prototype.hasOwnProperty.call(headers, key)) continue
+    const v = headers[key]
+    if (out[i] !== undefined || typeof v !== 'string') {
+      if (v === undefined || v === null) continue
+      return false
+    }
+    out[i] = v
+  }
+  return true
+}
+
 /** All headers of an object, Headers or pair array, as `[name, value, ...]`. */
 function allHeaders(headers) {
   const out = []
@@ -113,4 +144,4 @@ function pairsToObject(flat) {
   return out
 }
 
-module.exports = { toBytes, toUnixSeconds, pickHeaders, allHeaders, pairsToObject, typeOfValue }
+module.exports = { toBytes, toUnixSeconds, pickHeaders, pickValues, allHeaders, pairsToObject, typeOfValue }

@@ -2,7 +2,7 @@
 const { inspect } = require('node:util')
 const native = require('../index.js')
 const { WebhookVerificationError, fromNative } = require('./errors.js')
-const { toBytes, toUnixSeconds, pickHeaders, pairsToObject, typeOfValue } = require('./convert.js')
+const { toBytes, toUnixSeconds, pickHeaders, pickValues, pairsToObject, typeOfValue } = require('./convert.js')
 
 const REDACTED = '[redacted]'
 
@@ -33,6 +33,8 @@ class Webhook {
   #names
   #lengths
   #signer
+  #values
+  #positional
 
   constructor(secretOrSecrets, options) {
     const secrets = secretList(secretOrSecrets)
@@ -53,6 +55,8 @@ class Webhook {
     this.#secrets = secrets.slice()
     this.#names = this.#native.headerNames
     this.#lengths = new Set(this.#names.map((n) => n.length))
+    this.#positional = this.#native.positional
+    this.#values = new Array(6)
   }
 
   /** The scheme's stable name. */
@@ -76,10 +80,14 @@ class Webhook {
    */
   verify(body, headers, now) {
     const bytes = toBytes(body, 'body')
-    const picked = pickHeaders(headers, this.#names, this.#lengths)
     const t = toUnixSeconds(now)
+    const v = this.#values
     try {
-      this.#native.verify(bytes, picked, t)
+      if (this.#positional && pickValues(headers, this.#names, this.#lengths, v)) {
+        this.#native.verifyValues(bytes, t, v[0], v[1], v[2], v[3], v[4], v[5])
+      } else {
+        this.#native.verify(bytes, pickHeaders(headers, this.#names, this.#lengths), t)
+      }
     } catch (e) {
       throw fromNative(e)
     }

@@ -16,6 +16,9 @@ fn parse_scheme(name: &str) -> std::result::Result<Scheme, Error<String>> {
     name.parse::<Scheme>().map_err(|e| webhook_error(&e))
 }
 
+/// The most header values `verifyValues` takes.
+pub const MAX_POSITIONAL: usize = 6;
+
 /// A webhook verifier, built once (secrets parsed, HMAC states precomputed).
 #[napi]
 #[derive(Debug)]
@@ -93,6 +96,49 @@ impl NativeWebhook {
             .verify(body, &pairs, now)
             .map(|_| ())
             .map_err(|e| webhook_error(&e))
+    }
+
+    /// The hot path: the value of each of the scheme's `headerNames`, in
+    /// order, as separate arguments (`undefined` when absent; at most
+    /// [`MAX_POSITIONAL`] names). Separate string arguments convert in about
+    /// half the time of an array. Multi-valued headers take `verify`.
+    #[napi]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per header value: the fast path"
+    )]
+    pub fn verify_values(
+        &self,
+        body: &[u8],
+        now: i64,
+        v0: Option<String>,
+        v1: Option<String>,
+        v2: Option<String>,
+        v3: Option<String>,
+        v4: Option<String>,
+        v5: Option<String>,
+    ) -> std::result::Result<(), Error<String>> {
+        let names = self.verifier.scheme().header_names();
+        let values = [v0, v1, v2, v3, v4, v5];
+        let mut pairs: [(&str, &str); MAX_POSITIONAL] = [("", ""); MAX_POSITIONAL];
+        let mut n = 0;
+        for (name, value) in names.iter().zip(values.iter()) {
+            if let (Some(v), Some(slot)) = (value, pairs.get_mut(n)) {
+                *slot = (name, v.as_str());
+                n += 1;
+            }
+        }
+        let pairs = pairs.get(..n).unwrap_or(&[]);
+        self.verifier
+            .verify(body, pairs, now)
+            .map(|_| ())
+            .map_err(|e| webhook_error(&e))
+    }
+
+    /// Whether `verifyValues` covers every header name of the scheme.
+    #[napi(getter)]
+    pub fn positional(&self) -> bool {
+        self.verifier.scheme().header_names().len() <= MAX_POSITIONAL
     }
 
     /// Like `verify`, and returns what the verification established.
