@@ -29,6 +29,21 @@ export declare class NativeRequestSigner {
   sign(method: string, url: string, headers: Array<string>, body: Uint8Array, now: number, nonce: Uint8Array): SignedRequestParts
 }
 
+/**
+ * Verifies signed requests (the server side): keys by key id, a policy and
+ * an in-memory nonce store (replays are refused).
+ */
+export declare class NativeRequestVerifier {
+  /**
+   * `keys` in order of preference per key id; `window_seconds` (default
+   * 300); `label` selects a member by label instead of by tag;
+   * `nonce_capacity` bounds the nonce store (default 100 000).
+   */
+  constructor(keys: Array<VerificationKeyInput>, windowSeconds?: number | undefined | null, label?: string | undefined | null, nonceCapacity?: number | undefined | null)
+  /** Verifies a received request at `now` (Unix seconds). */
+  verify(method: string, url: string, headers: Array<string>, body: Uint8Array, now: number): RequestVerification
+}
+
 /** The client-wide retry budget (`RetryBudget`). */
 export declare class NativeRetryBudget {
   /** Tokens available; `null` for an unlimited budget. */
@@ -220,6 +235,35 @@ export interface RateLimitState {
 }
 
 /**
+ * The outcome of a request verification: `ok` with what verified, or the
+ * failure's `code` and `message`; `signatureBase` when it was built.
+ */
+export interface RequestVerification {
+  /** Whether the request verified. */
+  ok: boolean
+  /** The failure code. */
+  code?: string
+  /** The failure message. */
+  message?: string
+  /** The signature base the verifier built. */
+  signatureBase?: string
+  /** The key id that verified. */
+  keyId?: string
+  /** The index of the key that verified among the key id's keys. */
+  keyIndex?: number
+  /** The algorithm. */
+  alg?: string
+  /** `created`, Unix seconds. */
+  created?: number
+  /** The nonce. */
+  nonce?: string
+  /** Until when the nonce is remembered, Unix seconds. */
+  nonceExpiresAt?: number
+  /** The covered components' identifiers. */
+  components?: Array<string>
+}
+
+/**
  * Retry settings; absent fields keep `RetryConfig::standard()`'s values.
  * `noBudget: true` disables the budget.
  */
@@ -266,6 +310,19 @@ export interface SignedRequestParts {
 
 /** Validates a caller-chosen idempotency key; returns it. */
 export declare function validateIdempotencyKey(key: string): string
+
+/**
+ * One verification key: its key id, algorithm and bytes (the HMAC secret or
+ * the 32-byte ed25519 public key).
+ */
+export interface VerificationKeyInput {
+  /** The key id (`keyid`). */
+  keyId: string
+  /** `hmac-sha256` or `ed25519`. */
+  alg: string
+  /** The key bytes. */
+  key: Buffer
+}
 
 /** What a successful verification established. */
 export interface VerifiedDelivery {

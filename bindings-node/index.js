@@ -779,6 +779,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeRequestSigner = nativeBinding.NativeRequestSigner
+module.exports.NativeRequestVerifier = nativeBinding.NativeRequestVerifier
 module.exports.NativeRetryBudget = nativeBinding.NativeRetryBudget
 module.exports.NativeRetryConfig = nativeBinding.NativeRetryConfig
 module.exports.NativeWebhook = nativeBinding.NativeWebhook

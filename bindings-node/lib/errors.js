@@ -27,6 +27,14 @@ class WebhookVerificationError extends PaycoreError {
 /** A request could not be signed (bad URL, short nonce, missing component). */
 class SigningError extends PaycoreError {}
 
+/** A signed request was refused (server side). `signatureBase` is the base the verifier built, when it got that far. */
+class SignatureVerificationError extends PaycoreError {
+  constructor(message, options = {}) {
+    super(message, options)
+    this.signatureBase = options.signatureBase === undefined ? null : options.signatureBase
+  }
+}
+
 /** A key could not be used (empty, wrong length, invalid). */
 class InvalidKeyError extends PaycoreError {}
 
@@ -66,6 +74,7 @@ module.exports = {
   PaycoreError,
   WebhookVerificationError,
   SigningError,
+  SignatureVerificationError,
   InvalidKeyError,
   IdempotencyKeyError,
   fromNative,

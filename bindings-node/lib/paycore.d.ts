@@ -52,6 +52,12 @@ export declare class WebhookVerificationError extends PaycoreError {
 /** A request could not be signed. */
 export declare class SigningError extends PaycoreError {}
 
+/** A signed request was refused (server side). */
+export declare class SignatureVerificationError extends PaycoreError {
+  /** The signature base the verifier built, when it got that far. */
+  readonly signatureBase: string | null
+}
+
 /** A key could not be used. */
 export declare class InvalidKeyError extends PaycoreError {}
 
@@ -141,6 +147,51 @@ export declare class RequestSigner {
   publicKey(): Buffer | null
   sign(request: RequestToSign): SignedRequest
   toJSON(): { keyId: string; alg: string; key: '[redacted]' }
+}
+
+export interface VerificationKeyOptions {
+  keyId: string
+  /** Default `hmac-sha256`. */
+  alg?: SigningAlgorithm
+  /** The HMAC secret, or the 32-byte ed25519 public key. */
+  key: Buffer | Uint8Array | string
+}
+
+export interface RequestVerifierOptions {
+  /** Several keys per key id during a rotation, tried in order. */
+  keys: VerificationKeyOptions[]
+  /** How far `created` may lie from now, seconds (default 300). */
+  windowSeconds?: number
+  /** Verify the member with this label instead of the profile's tag. */
+  label?: string
+  /** Nonces remembered (default 100 000). */
+  nonceCapacity?: number
+}
+
+export interface ReceivedRequest {
+  method: string
+  url: string
+  headers?: HeadersInput
+  body?: Body | null
+  now?: Now
+}
+
+export interface VerifiedRequest {
+  keyId: string
+  keyIndex: number
+  alg: SigningAlgorithm
+  created: number
+  nonce: string
+  nonceExpiresAt: number
+  components: string[]
+  signatureBase: string
+}
+
+/** Verifies signed requests (server side); refuses replays. */
+export declare class RequestVerifier {
+  constructor(options: RequestVerifierOptions)
+  verify(request: ReceivedRequest): VerifiedRequest
+  toJSON(): { keys: '[redacted]' }
 }
 
 export declare function signRequest(options: RequestSignerOptions & RequestToSign): SignedRequest

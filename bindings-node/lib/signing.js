@@ -2,7 +2,7 @@
 const { inspect } = require('node:util')
 const { randomBytes } = require('node:crypto')
 const native = require('../index.js')
-const { fromNative } = require('./errors.js')
+const { fromNative, SignatureVerificationError } = require('./errors.js')
 const { toBytes, toUnixSeconds, allHeaders, typeOfValue } = require('./convert.js')
 
 const EMPTY = new Uint8Array(0)
@@ -87,4 +87,84 @@ function signRequest(options = {}) {
   return new RequestSigner(options).sign(options)
 }
 
-module.exports = { RequestSigner, signRequest }
+function keyList(keys) {
+  if (!Array.isArray(keys)) throw new TypeError('keys must be an array of { keyId, alg, key }')
+  return keys.map((k, i) => {
+    if (k === null || typeof k !== 'object') throw new TypeError(`keys[${i}] must be an object`)
+    if (typeof k.keyId !== 'string') throw new TypeError(`keys[${i}].keyId must be a string`)
+    const alg = k.alg === undefined ? 'hmac-sha256' : k.alg
+    if (typeof alg !== 'string') throw new TypeError(`keys[${i}].alg must be a string`)
+    const bytes = keyBytes(k.key)
+    return { keyId: k.keyId, alg, key: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
+  })
+}
+
+/**
+ * Verifies requests signed with the paycore profile (the server side): keys
+ * (`{ keyId, alg, key }`: the HMAC secret or the ed25519 public key; several
+ * per key id during a rotation, tried in order), `windowSeconds` (default
+ * 300), `label`, and an in-memory nonce store of `nonceCapacity` entries
+ * that refuses replays.
+ */
+class RequestVerifier {
+  #native
+
+  constructor({ keys, windowSeconds, label, nonceCapacity } = {}) {
+    for (const [name, v] of [['windowSeconds', windowSeconds], ['nonceCapacity', nonceCapacity]]) {
+      if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) {
+        throw new TypeError(`${name} must be a non-negative integer`)
+      }
+    }
+    if (label !== undefined && typeof label !== 'string') throw new TypeError('label must be a string')
+    const list = keyList(keys)
+    try {
+      this.#native = new native.NativeRequestVerifier(list, windowSeconds, label, nonceCapacity)
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+
+  /**
+   * Verifies `{ method, url, headers, body }` at `now`. Returns `{ keyId,
+   * keyIndex, alg, created, nonce, nonceExpiresAt, components, signatureBase }`;
+   * throws SignatureVerificationError (`code`, `signatureBase`).
+   */
+  verify({ method, url, headers, body, now } = {}) {
+    if (typeof method !== 'string') throw new TypeError('method must be a string')
+    if (typeof url !== 'string') throw new TypeError('url must be a string')
+    const bytes = body === undefined || body === null ? EMPTY : toBytes(body, 'body')
+    let r
+    try {
+      r = this.#native.verify(method, url, allHeaders(headers), bytes, toUnixSeconds(now))
+    } catch (e) {
+      throw fromNative(e)
+    }
+    if (!r.ok) {
+      throw new SignatureVerificationError(r.message, { code: r.code, reason: r.code, signatureBase: r.signatureBase })
+    }
+    return {
+      keyId: r.keyId,
+      keyIndex: r.keyIndex,
+      alg: r.alg,
+      created: r.created,
+      nonce: r.nonce,
+      nonceExpiresAt: r.nonceExpiresAt,
+      components: r.components,
+      signatureBase: r.signatureBase,
+    }
+  }
+
+  toString() {
+    return 'RequestVerifier { keys: [redacted] }'
+  }
+
+  toJSON() {
+    return { keys: '[redacted]' }
+  }
+
+  [inspect.custom]() {
+    return this.toString()
+  }
+}
+
+module.exports = { RequestSigner, RequestVerifier, signRequest }

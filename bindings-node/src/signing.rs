@@ -3,7 +3,10 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use paycore::KeyError;
-use paycore::signing::{Algorithm, Request, SignError, SigningKey, sign_request};
+use paycore::signing::{
+    Algorithm, MemoryNonceStore, Request, SignError, SigningKey, VerificationKey, VerifyPolicy,
+    sign_request, verify_request,
+};
 
 use crate::{flat_pairs, invalid_arg, native_error};
 
@@ -72,7 +75,7 @@ impl NativeRequestSigner {
     #[napi]
     pub fn public_key(&self) -> Option<Buffer> {
         match self.key.verification_key() {
-            paycore::VerificationKey::Ed25519(k) => Some(k.to_bytes().to_vec().into()),
+            VerificationKey::Ed25519(k) => Some(k.to_bytes().to_vec().into()),
             _ => None,
         }
     }
@@ -99,5 +102,151 @@ impl NativeRequestSigner {
             signature: signed.signature().to_owned(),
             signature_base: signed.signature_base().to_owned(),
         })
+    }
+}
+
+/// One verification key: its key id, algorithm and bytes (the HMAC secret or
+/// the 32-byte ed25519 public key).
+#[napi(object)]
+pub struct VerificationKeyInput {
+    /// The key id (`keyid`).
+    pub key_id: String,
+    /// `hmac-sha256` or `ed25519`.
+    pub alg: String,
+    /// The key bytes.
+    pub key: Buffer,
+}
+
+impl std::fmt::Debug for VerificationKeyInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerificationKeyInput")
+            .field("key_id", &self.key_id)
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The outcome of a request verification: `ok` with what verified, or the
+/// failure's `code` and `message`; `signatureBase` when it was built.
+#[napi(object)]
+#[derive(Debug)]
+pub struct RequestVerification {
+    /// Whether the request verified.
+    pub ok: bool,
+    /// The failure code.
+    pub code: Option<String>,
+    /// The failure message.
+    pub message: Option<String>,
+    /// The signature base the verifier built.
+    pub signature_base: Option<String>,
+    /// The key id that verified.
+    pub key_id: Option<String>,
+    /// The index of the key that verified among the key id's keys.
+    pub key_index: Option<u32>,
+    /// The algorithm.
+    pub alg: Option<String>,
+    /// `created`, Unix seconds.
+    pub created: Option<i64>,
+    /// The nonce.
+    pub nonce: Option<String>,
+    /// Until when the nonce is remembered, Unix seconds.
+    pub nonce_expires_at: Option<i64>,
+    /// The covered components' identifiers.
+    pub components: Option<Vec<String>>,
+}
+
+/// Verifies signed requests (the server side): keys by key id, a policy and
+/// an in-memory nonce store (replays are refused).
+#[napi]
+#[derive(Debug)]
+pub struct NativeRequestVerifier {
+    keys: std::collections::HashMap<String, Vec<VerificationKey>>,
+    policy: VerifyPolicy,
+    nonces: MemoryNonceStore,
+}
+
+#[napi]
+impl NativeRequestVerifier {
+    /// `keys` in order of preference per key id; `window_seconds` (default
+    /// 300); `label` selects a member by label instead of by tag;
+    /// `nonce_capacity` bounds the nonce store (default 100 000).
+    #[napi(constructor)]
+    pub fn new(
+        keys: Vec<VerificationKeyInput>,
+        window_seconds: Option<u32>,
+        label: Option<String>,
+        nonce_capacity: Option<u32>,
+    ) -> std::result::Result<Self, Error<String>> {
+        let mut map: std::collections::HashMap<String, Vec<VerificationKey>> =
+            std::collections::HashMap::new();
+        for k in keys {
+            let key = match Algorithm::from_name(&k.alg) {
+                Some(Algorithm::HmacSha256) => VerificationKey::hmac(&k.key),
+                Some(Algorithm::Ed25519) => VerificationKey::ed25519(&k.key),
+                _ => return Err(invalid_arg("alg must be \"hmac-sha256\" or \"ed25519\"")),
+            }
+            .map_err(|e| key_error(&e))?;
+            map.entry(k.key_id).or_default().push(key);
+        }
+        let mut policy = VerifyPolicy::default();
+        if let Some(w) = window_seconds {
+            policy = policy.with_window(std::time::Duration::from_secs(u64::from(w)));
+        }
+        if let Some(l) = label {
+            policy = policy.with_label(l);
+        }
+        let capacity = nonce_capacity.map_or(100_000, |c| c as usize);
+        Ok(NativeRequestVerifier {
+            keys: map,
+            policy,
+            nonces: MemoryNonceStore::new(capacity),
+        })
+    }
+
+    /// Verifies a received request at `now` (Unix seconds).
+    #[napi]
+    pub fn verify(
+        &self,
+        method: String,
+        url: String,
+        headers: Vec<String>,
+        body: &[u8],
+        now: i64,
+    ) -> RequestVerification {
+        let pairs = flat_pairs(&headers);
+        let req = Request::new(&method, &url, &pairs, body);
+        match verify_request(&req, &self.keys, now, &self.policy, &self.nonces) {
+            Ok(v) => RequestVerification {
+                ok: true,
+                code: None,
+                message: None,
+                signature_base: Some(v.signature_base().to_owned()),
+                key_id: Some(v.key_id().to_owned()),
+                key_index: u32::try_from(v.key_index()).ok(),
+                alg: Some(v.algorithm().name().to_owned()),
+                created: Some(v.created()),
+                nonce: Some(v.nonce().to_owned()),
+                nonce_expires_at: Some(v.expires_at()),
+                components: Some(
+                    v.components()
+                        .iter()
+                        .map(|c| c.identifier().to_owned())
+                        .collect(),
+                ),
+            },
+            Err(f) => RequestVerification {
+                ok: false,
+                code: Some(f.code().to_owned()),
+                message: Some(f.reason().to_string()),
+                signature_base: f.signature_base().map(str::to_owned),
+                key_id: None,
+                key_index: None,
+                alg: None,
+                created: None,
+                nonce: None,
+                nonce_expires_at: None,
+                components: None,
+            },
+        }
     }
 }

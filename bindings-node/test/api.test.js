@@ -226,3 +226,14 @@ test('decide: a decline carries its action; unlimited budget reads null', () => 
   const d = decide(c, { failure: { status: 402, error: { type: 'card_error', code: 'card_declined', decline_code: 'expired_card' } }, idempotencyKey: true })
   assert.deepEqual(d, { retry: false, reason: 'user_action_required', action: 'update_card_details', serverDelayMs: null })
 })
+
+test('RequestVerifier: redacted, typed errors, bad input', () => {
+  const { RequestVerifier, SignatureVerificationError } = paycore
+  const v = new RequestVerifier({ keys: [{ keyId: 'k', key: 'verifier-secret-value-0123456789' }] })
+  for (const text of [inspect(v), String(v), JSON.stringify(v)]) assert.ok(!text.includes('verifier-secret-value'), text)
+  assert.throws(() => v.verify({ method: 'GET', url: 'https://a/' }), (e) => e instanceof SignatureVerificationError && e.code === 'missing_header' && e.signatureBase === null)
+  assert.throws(() => new RequestVerifier({ keys: 'k' }), TypeError)
+  assert.throws(() => new RequestVerifier({ keys: [{ keyId: 'k', alg: 'ed25519', key: Buffer.alloc(3) }] }), InvalidKeyError)
+  assert.throws(() => new RequestVerifier({ keys: [], windowSeconds: -1 }), TypeError)
+  assert.throws(() => v.verify({ method: 'GET' }), TypeError)
+})

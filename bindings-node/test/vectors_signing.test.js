@@ -1,9 +1,10 @@
 'use strict'
-// signing_profile.json sign_cases through RequestSigner, one test per id,
-// mirroring check_sign in paycore/tests/vectors_signing.rs.
+// signing_profile.json: sign_cases through RequestSigner and verify_cases
+// through RequestVerifier, one test per id, mirroring check_sign and
+// check_verify in paycore/tests/vectors_signing.rs.
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
-const { RequestSigner, SigningError, PaycoreError } = require('..')
+const { RequestSigner, RequestVerifier, SigningError, SignatureVerificationError, PaycoreError } = require('..')
 const { load, bodyBytes } = require('./support/vectors.js')
 
 const file = load('signing_profile.json')
@@ -46,3 +47,76 @@ for (const c of file.sign_cases) {
     }
   })
 }
+
+function verifier(c) {
+  const keys = []
+  for (const [keyId, names] of Object.entries(c.key_ids)) {
+    for (const name of names) {
+      const k = file.keys[name]
+      keys.push(
+        k.alg === 'hmac-sha256'
+          ? { keyId, alg: 'hmac-sha256', key: Buffer.from(k.secret_hex, 'hex') }
+          : { keyId, alg: 'ed25519', key: Buffer.from(k.public_hex, 'hex') },
+      )
+    }
+  }
+  const p = c.policy || {}
+  return new RequestVerifier({
+    keys,
+    windowSeconds: Number.isInteger(p.window_seconds) ? p.window_seconds : undefined,
+    label: typeof p.label === 'string' ? p.label : undefined,
+    nonceCapacity: 1000,
+  })
+}
+
+/** One verification as the vectors record it. */
+function verifyOnce(v, c, headers, now) {
+  try {
+    const r = v.verify({ method: c.method, url: c.url, headers, body: bodyBytes(c), now })
+    return {
+      result: 'valid',
+      reason: null,
+      signatureBase: r.signatureBase,
+      expected: {
+        key_id: r.keyId,
+        key_index: r.keyIndex,
+        alg: r.alg,
+        created: r.created,
+        nonce: r.nonce,
+        nonce_expires_at: r.nonceExpiresAt,
+        components: r.components,
+      },
+    }
+  } catch (e) {
+    if (!(e instanceof SignatureVerificationError)) throw e
+    assert.ok(e instanceof PaycoreError)
+    return { result: 'invalid', reason: e.code, signatureBase: e.signatureBase, expected: null }
+  }
+}
+
+for (const c of file.verify_cases) {
+  test(`profile::verify::${c.id}`, () => {
+    const v = verifier(c)
+    const got = verifyOnce(v, c, c.headers, c.now_unix)
+    assert.deepEqual(got, {
+      result: c.result,
+      reason: typeof c.reason === 'string' ? c.reason : null,
+      signatureBase: typeof c.signature_base === 'string' ? c.signature_base : null,
+      expected: c.expected === undefined ? null : c.expected,
+    })
+    ;(c.attempts || []).forEach((a, i) => {
+      const again = verifyOnce(v, c, a.headers === undefined ? c.headers : a.headers, a.now_unix)
+      assert.deepEqual([again.result, again.reason], [a.result, typeof a.reason === 'string' ? a.reason : null], `attempt ${i}`)
+    })
+  })
+}
+
+test('a request signed by RequestSigner verifies with RequestVerifier, once', () => {
+  const key = Buffer.from(file.keys['hmac-a'].secret_hex, 'hex')
+  const req = { method: 'POST', url: 'https://api.example/v1/p', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}', now: 1700000000 }
+  const signed = new RequestSigner({ keyId: 'k', key }).sign(req)
+  const v = new RequestVerifier({ keys: [{ keyId: 'k', key }] })
+  const received = { ...req, headers: { ...req.headers, ...signed.headers } }
+  assert.equal(v.verify(received).signatureBase, signed.signatureBase)
+  assert.throws(() => v.verify(received), (e) => e instanceof SignatureVerificationError && e.code === 'replayed')
+})

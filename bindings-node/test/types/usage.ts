@@ -6,6 +6,8 @@ import {
   WebhookVerificationError,
   PaycoreError,
   RequestSigner,
+  RequestVerifier,
+  SignatureVerificationError,
   signRequest,
   RetryConfig,
   decide,
@@ -62,5 +64,17 @@ if (d.retry) {
 const key: string = newIdempotencyKey()
 const wait: number | null = waitBeforeNext({ 'retry-after': '3' })
 const limit: number | null = parseRateLimit(new Headers()).limit
+
+const verifier = new RequestVerifier({ keys: [{ keyId: 'k1', alg: 'ed25519', key: signer.publicKey() ?? Buffer.alloc(32) }], windowSeconds: 60 })
+try {
+  const ok = verifier.verify({ method: 'POST', url: 'https://api.example/v1/p', headers: { ...signed.headers }, body: '{}' })
+  const comps: string[] = ok.components
+  void comps
+} catch (e) {
+  if (e instanceof SignatureVerificationError) {
+    const base: string | null = e.signatureBase
+    void base
+  }
+}
 
 void [same, fromString, u8, t, sig, digest, once, key, wait, limit]
