@@ -133,6 +133,12 @@ export interface BudgetOptions {
   successReward?: number
 }
 
+/** Checks a received `Content-Digest` value against `body`. */
+export declare function checkContentDigest(value: string, body: Uint8Array): DigestCheck
+
+/** The `Content-Digest` value for `body` (`sha-256` or `sha-512`). */
+export declare function contentDigest(body: Uint8Array, alg: string): string
+
 /** What failed and the context of the attempt. */
 export interface DecideInput {
   /** A transport failure code (`connect_failed`, `failed_after_send`, ...). */
@@ -179,6 +185,20 @@ export interface Decision {
   action?: string
   /** The server-requested wait read from the headers, ms. */
   serverDelayMs?: number
+}
+
+/** The outcome of a `Content-Digest` check. */
+export interface DigestCheck {
+  /** Whether every supported member matched. */
+  ok: boolean
+  /** The algorithms that matched. */
+  algorithms: Array<string>
+  /** The failure code. */
+  code?: string
+  /** The failure message. */
+  message?: string
+  /** The algorithm that did not match (`digest_mismatch`). */
+  algorithm?: string
 }
 
 /** Mints an idempotency key (UUID v4) from 16 random bytes. */

@@ -35,6 +35,14 @@ class SignatureVerificationError extends PaycoreError {
   }
 }
 
+/** A Content-Digest value was refused; `algorithm` names the one that did not match. */
+class ContentDigestError extends PaycoreError {
+  constructor(message, options = {}) {
+    super(message, options)
+    this.algorithm = options.algorithm === undefined ? null : options.algorithm
+  }
+}
+
 /** A key could not be used (empty, wrong length, invalid). */
 class InvalidKeyError extends PaycoreError {}
 
@@ -75,6 +83,7 @@ module.exports = {
   WebhookVerificationError,
   SigningError,
   SignatureVerificationError,
+  ContentDigestError,
   InvalidKeyError,
   IdempotencyKeyError,
   fromNative,

@@ -58,6 +58,12 @@ export declare class SignatureVerificationError extends PaycoreError {
   readonly signatureBase: string | null
 }
 
+/** A Content-Digest value was refused. */
+export declare class ContentDigestError extends PaycoreError {
+  /** The algorithm that did not match (`digest_mismatch`). */
+  readonly algorithm: string | null
+}
+
 /** A key could not be used. */
 export declare class InvalidKeyError extends PaycoreError {}
 
@@ -193,6 +199,12 @@ export declare class RequestVerifier {
   verify(request: ReceivedRequest): VerifiedRequest
   toJSON(): { keys: '[redacted]' }
 }
+
+export type DigestAlgorithm = 'sha-256' | 'sha-512'
+/** The RFC 9530 `Content-Digest` value of `body`. */
+export declare function contentDigest(body: Body, alg?: DigestAlgorithm): string
+/** Checks a received `Content-Digest`; returns the algorithms that matched. */
+export declare function checkContentDigest(value: string, body: Body): DigestAlgorithm[]
 
 export declare function signRequest(options: RequestSignerOptions & RequestToSign): SignedRequest
 

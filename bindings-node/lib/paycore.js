@@ -13,6 +13,7 @@ module.exports = {
   WebhookVerificationError: errors.WebhookVerificationError,
   SigningError: errors.SigningError,
   SignatureVerificationError: errors.SignatureVerificationError,
+  ContentDigestError: errors.ContentDigestError,
   InvalidKeyError: errors.InvalidKeyError,
   IdempotencyKeyError: errors.IdempotencyKeyError,
   Webhook: webhook.Webhook,
@@ -21,6 +22,8 @@ module.exports = {
   RequestSigner: signing.RequestSigner,
   RequestVerifier: signing.RequestVerifier,
   signRequest: signing.signRequest,
+  contentDigest: signing.contentDigest,
+  checkContentDigest: signing.checkContentDigest,
   ...retry,
   nativeVersion: native.nativeVersion,
 }

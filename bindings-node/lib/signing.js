@@ -2,7 +2,7 @@
 const { inspect } = require('node:util')
 const { randomBytes } = require('node:crypto')
 const native = require('../index.js')
-const { fromNative, SignatureVerificationError } = require('./errors.js')
+const { fromNative, SignatureVerificationError, ContentDigestError } = require('./errors.js')
 const { toBytes, toUnixSeconds, allHeaders, typeOfValue } = require('./convert.js')
 
 const EMPTY = new Uint8Array(0)
@@ -167,4 +167,23 @@ class RequestVerifier {
   }
 }
 
-module.exports = { RequestSigner, RequestVerifier, signRequest }
+/** The RFC 9530 `Content-Digest` value of `body` (`sha-256` default, or `sha-512`). */
+function contentDigest(body, alg = 'sha-256') {
+  if (typeof alg !== 'string') throw new TypeError('alg must be a string')
+  const bytes = toBytes(body, 'body')
+  try {
+    return native.contentDigest(bytes, alg)
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
+
+/** Checks a received `Content-Digest` value against `body`; returns the algorithms that matched, throws ContentDigestError. */
+function checkContentDigest(value, body) {
+  if (typeof value !== 'string') throw new TypeError('value must be a string')
+  const r = native.checkContentDigest(value, toBytes(body, 'body'))
+  if (!r.ok) throw new ContentDigestError(r.message, { code: r.code, reason: r.code, algorithm: r.algorithm })
+  return r.algorithms
+}
+
+module.exports = { RequestSigner, RequestVerifier, signRequest, contentDigest, checkContentDigest }

@@ -3,6 +3,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use paycore::KeyError;
+use paycore::digest::{DigestAlgorithm, DigestError};
 use paycore::signing::{
     Algorithm, MemoryNonceStore, Request, SignError, SigningKey, VerificationKey, VerifyPolicy,
     sign_request, verify_request,
@@ -248,5 +249,53 @@ impl NativeRequestVerifier {
                 components: None,
             },
         }
+    }
+}
+
+/// The `Content-Digest` value for `body` (`sha-256` or `sha-512`).
+#[napi]
+pub fn content_digest(body: &[u8], alg: String) -> std::result::Result<String, Error<String>> {
+    let alg = DigestAlgorithm::from_name(&alg)
+        .ok_or_else(|| invalid_arg("alg must be \"sha-256\" or \"sha-512\""))?;
+    Ok(paycore::digest::content_digest(body, alg))
+}
+
+/// The outcome of a `Content-Digest` check.
+#[napi(object)]
+#[derive(Debug)]
+pub struct DigestCheck {
+    /// Whether every supported member matched.
+    pub ok: bool,
+    /// The algorithms that matched.
+    pub algorithms: Vec<String>,
+    /// The failure code.
+    pub code: Option<String>,
+    /// The failure message.
+    pub message: Option<String>,
+    /// The algorithm that did not match (`digest_mismatch`).
+    pub algorithm: Option<String>,
+}
+
+/// Checks a received `Content-Digest` value against `body`.
+#[napi]
+pub fn check_content_digest(value: String, body: &[u8]) -> DigestCheck {
+    match paycore::digest::check_content_digest(&value, body) {
+        Ok(algs) => DigestCheck {
+            ok: true,
+            algorithms: algs.iter().map(|a| a.name().to_owned()).collect(),
+            code: None,
+            message: None,
+            algorithm: None,
+        },
+        Err(e) => DigestCheck {
+            ok: false,
+            algorithms: Vec::new(),
+            code: Some(e.code().to_owned()),
+            message: Some(e.to_string()),
+            algorithm: match e {
+                DigestError::Mismatch { algorithm } => Some(algorithm.to_owned()),
+                _ => None,
+            },
+        },
     }
 }
