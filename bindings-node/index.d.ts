@@ -22,6 +22,8 @@ export declare class NativeRequestSigner {
   get alg(): string
   /** The public half of an ed25519 key (32 bytes), `null` for HMAC. */
   publicKey(): Buffer | null
+  /** Signs a signature base as is (the raw signature bytes). */
+  signBase(base: Uint8Array): Buffer
   /**
    * Signs a request. `headers` is `[name, value, ...]`; `nonce` holds at
    * least 16 random bytes from the caller; `now` is Unix seconds.
@@ -255,6 +257,13 @@ export interface RateLimitState {
 }
 
 /**
+ * The RFC 9421 signature base of a request under a `Signature-Input` value
+ * (any components, not only the paycore profile's): for diagnosis and
+ * interoperability.
+ */
+export declare function requestSignatureBase(method: string, url: string, headers: Array<string>, signatureInput: string, label?: string | undefined | null): string
+
+/**
  * The outcome of a request verification: `ok` with what verified, or the
  * failure's `code` and `message`; `signatureBase` when it was built.
  */
@@ -282,6 +291,9 @@ export interface RequestVerification {
   /** The covered components' identifiers. */
   components?: Array<string>
 }
+
+/** The RFC 9421 signature base of a response. */
+export declare function responseSignatureBase(status: number, headers: Array<string>, signatureInput: string, label?: string | undefined | null): string
 
 /**
  * Retry settings; absent fields keep `RetryConfig::standard()`'s values.
@@ -355,6 +367,12 @@ export interface VerifiedDelivery {
   /** The signed timestamp, Unix seconds (Standard Webhooks, Stripe). */
   timestamp?: number
 }
+
+/**
+ * Whether `signature` is valid over `base` under a key (`hmac-sha256`
+ * secret or `ed25519` public key).
+ */
+export declare function verifySignatureBase(alg: string, key: Uint8Array, base: Uint8Array, signature: Uint8Array): boolean
 
 /** The stable names of every scheme. */
 export declare function webhookSchemes(): Array<string>

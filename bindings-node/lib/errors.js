@@ -54,6 +54,8 @@ const CONCERNS = {
   sign: SigningError,
   key: InvalidKeyError,
   idempotency: IdempotencyKeyError,
+  base: SigningError,
+  verify: SignatureVerificationError,
 }
 
 // napi-rs's own conversion failures (a wrong JS type reached the addon).

@@ -152,6 +152,8 @@ export declare class RequestSigner {
   readonly alg: SigningAlgorithm
   publicKey(): Buffer | null
   sign(request: RequestToSign): SignedRequest
+  /** Signs a signature base as is. */
+  signBase(base: Body): Buffer
   toJSON(): { keyId: string; alg: string; key: '[redacted]' }
 }
 
@@ -205,6 +207,19 @@ export type DigestAlgorithm = 'sha-256' | 'sha-512'
 export declare function contentDigest(body: Body, alg?: DigestAlgorithm): string
 /** Checks a received `Content-Digest`; returns the algorithms that matched. */
 export declare function checkContentDigest(value: string, body: Body): DigestAlgorithm[]
+
+/** The RFC 9421 signature base of a request or response under a Signature-Input value. */
+export declare function signatureBase(
+  message: { method: string; url: string; headers?: HeadersInput } | { status: number; headers?: HeadersInput },
+  signatureInput: string,
+  label?: string,
+): string
+/** Whether `signature` is valid over `base`. */
+export declare function verifySignatureBase(
+  key: { alg?: SigningAlgorithm; key: Buffer | Uint8Array | string },
+  base: Body,
+  signature: Uint8Array,
+): boolean
 
 export declare function signRequest(options: RequestSignerOptions & RequestToSign): SignedRequest
 

@@ -24,6 +24,8 @@ module.exports = {
   signRequest: signing.signRequest,
   contentDigest: signing.contentDigest,
   checkContentDigest: signing.checkContentDigest,
+  signatureBase: signing.signatureBase,
+  verifySignatureBase: signing.verifySignatureBase,
   ...retry,
   nativeVersion: native.nativeVersion,
 }

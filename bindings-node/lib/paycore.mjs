@@ -17,6 +17,8 @@ export const {
   signRequest,
   contentDigest,
   checkContentDigest,
+  signatureBase,
+  verifySignatureBase,
   RetryConfig,
   RetryBudget,
   decide,

@@ -68,6 +68,11 @@ class RequestSigner {
     return { headers: out, signatureBase: parts.signatureBase }
   }
 
+  /** Signs a signature base as is; the raw signature bytes. */
+  signBase(base) {
+    return this.#native.signBase(toBytes(base, 'base'))
+  }
+
   toString() {
     return `RequestSigner { keyId: ${JSON.stringify(this.keyId)}, alg: '${this.alg}', key: [redacted] }`
   }
@@ -186,4 +191,48 @@ function checkContentDigest(value, body) {
   return r.algorithms
 }
 
-module.exports = { RequestSigner, RequestVerifier, signRequest, contentDigest, checkContentDigest }
+/**
+ * The RFC 9421 signature base of a message under a `Signature-Input` value,
+ * for any covered components: `{ method, url, headers }` for a request,
+ * `{ status, headers }` for a response; `label` picks a member when there
+ * are several. For diagnosing a rejection and for interoperability.
+ */
+function signatureBase(message, signatureInput, label) {
+  if (message === null || typeof message !== 'object') throw new TypeError('message must be an object')
+  if (typeof signatureInput !== 'string') throw new TypeError('signatureInput must be a string')
+  if (label !== undefined && typeof label !== 'string') throw new TypeError('label must be a string')
+  const headers = allHeaders(message.headers)
+  try {
+    if (message.status !== undefined) {
+      if (!Number.isInteger(message.status)) throw new TypeError('status must be an integer')
+      return native.responseSignatureBase(message.status, headers, signatureInput, label)
+    }
+    if (typeof message.method !== 'string' || typeof message.url !== 'string') {
+      throw new TypeError('a request needs method and url strings')
+    }
+    return native.requestSignatureBase(message.method, message.url, headers, signatureInput, label)
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
+
+/** Whether `signature` is valid over `base` under `{ alg, key }` (HMAC secret or ed25519 public key). */
+function verifySignatureBase({ alg = 'hmac-sha256', key } = {}, base, signature) {
+  if (typeof alg !== 'string') throw new TypeError('alg must be a string')
+  if (!(signature instanceof Uint8Array)) throw new TypeError('signature must be a Buffer or Uint8Array')
+  try {
+    return native.verifySignatureBase(alg, keyBytes(key), toBytes(base, 'base'), signature)
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
+
+module.exports = {
+  RequestSigner,
+  RequestVerifier,
+  signRequest,
+  contentDigest,
+  checkContentDigest,
+  signatureBase,
+  verifySignatureBase,
+}

@@ -5,8 +5,9 @@ use napi_derive::napi;
 use paycore::KeyError;
 use paycore::digest::{DigestAlgorithm, DigestError};
 use paycore::signing::{
-    Algorithm, MemoryNonceStore, Request, SignError, SigningKey, VerificationKey, VerifyPolicy,
-    sign_request, verify_request,
+    Algorithm, HttpMessage, MemoryNonceStore, Request, RequestUrl, SignError, SigningKey,
+    VerificationKey, VerifyPolicy, parse_signature_input, sign_request, signature_base,
+    verify_request,
 };
 
 use crate::{flat_pairs, invalid_arg, native_error};
@@ -79,6 +80,12 @@ impl NativeRequestSigner {
             VerificationKey::Ed25519(k) => Some(k.to_bytes().to_vec().into()),
             _ => None,
         }
+    }
+
+    /// Signs a signature base as is (the raw signature bytes).
+    #[napi]
+    pub fn sign_base(&self, base: &[u8]) -> Buffer {
+        self.key.sign(base).into()
     }
 
     /// Signs a request. `headers` is `[name, value, ...]`; `nonce` holds at
@@ -298,4 +305,80 @@ pub fn check_content_digest(value: String, body: &[u8]) -> DigestCheck {
             },
         },
     }
+}
+
+fn base_error(e: &paycore::signing::BaseError) -> Error<String> {
+    native_error("base", e.code(), e.code(), e)
+}
+
+/// The parameters of the `Signature-Input` member `label`, or of its only
+/// member when no label is given.
+fn select_params(
+    signature_input: &str,
+    label: Option<&str>,
+) -> std::result::Result<paycore::signing::SignatureParams, Error<String>> {
+    let members = parse_signature_input(signature_input)
+        .map_err(|e| native_error("verify", e.code(), e.code(), &e))?;
+    let found = match label {
+        Some(l) => members.into_iter().find(|(k, _)| k == l),
+        None if members.len() == 1 => members.into_iter().next(),
+        None => {
+            return Err(invalid_arg(
+                "the Signature-Input has several members: name one with `label`",
+            ));
+        }
+    };
+    found
+        .map(|(_, p)| p)
+        .ok_or_else(|| invalid_arg("no Signature-Input member has that label"))
+}
+
+/// The RFC 9421 signature base of a request under a `Signature-Input` value
+/// (any components, not only the paycore profile's): for diagnosis and
+/// interoperability.
+#[napi]
+pub fn request_signature_base(
+    method: String,
+    url: String,
+    headers: Vec<String>,
+    signature_input: String,
+    label: Option<String>,
+) -> std::result::Result<String, Error<String>> {
+    let params = select_params(&signature_input, label.as_deref())?;
+    let pairs = flat_pairs(&headers);
+    let url = RequestUrl::parse(&url).map_err(|e| native_error("sign", e.code(), e.code(), &e))?;
+    let msg = HttpMessage::request(&method, &url, &pairs);
+    signature_base(&msg, &params).map_err(|e| base_error(&e))
+}
+
+/// The RFC 9421 signature base of a response.
+#[napi]
+pub fn response_signature_base(
+    status: u16,
+    headers: Vec<String>,
+    signature_input: String,
+    label: Option<String>,
+) -> std::result::Result<String, Error<String>> {
+    let params = select_params(&signature_input, label.as_deref())?;
+    let pairs = flat_pairs(&headers);
+    let msg = HttpMessage::response(status, &pairs);
+    signature_base(&msg, &params).map_err(|e| base_error(&e))
+}
+
+/// Whether `signature` is valid over `base` under a key (`hmac-sha256`
+/// secret or `ed25519` public key).
+#[napi]
+pub fn verify_signature_base(
+    alg: String,
+    key: &[u8],
+    base: &[u8],
+    signature: &[u8],
+) -> std::result::Result<bool, Error<String>> {
+    let key = match Algorithm::from_name(&alg) {
+        Some(Algorithm::HmacSha256) => VerificationKey::hmac(key),
+        Some(Algorithm::Ed25519) => VerificationKey::ed25519(key),
+        _ => return Err(invalid_arg("alg must be \"hmac-sha256\" or \"ed25519\"")),
+    }
+    .map_err(|e| key_error(&e))?;
+    Ok(key.verify(base, signature))
 }
