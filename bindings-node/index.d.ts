@@ -9,6 +9,29 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A GCRA limiter: one quota over an in-memory store of partitions. */
+export declare class NativeRateLimiter {
+  /**
+   * `limit` units per `period_ms`, bursts of `burst`; `capacity`
+   * partitions over `shards` shards (defaults: the store's).
+   */
+  constructor(limit: number, periodMs: number, burst: number, capacity?: number | undefined | null, shards?: number | undefined | null)
+  /** The emission interval, microseconds. */
+  get emissionIntervalUs(): number
+  /** The burst span, microseconds. */
+  get burstSpanUs(): number
+  /**
+   * Decides on a request of `cost` units for `key` at `now_ms` (the
+   * caller's monotonic clock, milliseconds).
+   */
+  check(key: string, nowMs: number, cost: number): LimitDecision
+  /**
+   * The headers for `decision` (`[name, value, ...]`), naming `policy`
+   * and optionally the partition key.
+   */
+  headers(decision: LimitDecision, policy: string, partitionKey?: Uint8Array | undefined | null): Array<string>
+}
+
 /**
  * A request signer: a key id and a key (`hmac-sha256` secret bytes or an
  * `ed25519` 32-byte seed), built once.
@@ -205,6 +228,20 @@ export interface DigestCheck {
 
 /** Mints an idempotency key (UUID v4) from 16 random bytes. */
 export declare function idempotencyKeyFromRandom(bytes: Uint8Array): string
+
+/** A limiter decision. */
+export interface LimitDecision {
+  /** Whether the request may proceed. */
+  allowed: boolean
+  /** The quota's limit. */
+  limit: number
+  /** Units that could still be admitted now. */
+  remaining: number
+  /** Until the quota is fully restored, microseconds. */
+  resetAfterUs: number
+  /** For a denial, until the same request would be allowed, microseconds. */
+  retryAfterUs?: number
+}
 
 /** The version of the native addon (the Cargo package version). */
 export declare function nativeVersion(): string

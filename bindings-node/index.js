@@ -778,6 +778,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.NativeRateLimiter = nativeBinding.NativeRateLimiter
 module.exports.NativeRequestSigner = nativeBinding.NativeRequestSigner
 module.exports.NativeRequestVerifier = nativeBinding.NativeRequestVerifier
 module.exports.NativeRetryBudget = nativeBinding.NativeRetryBudget

@@ -43,6 +43,9 @@ class ContentDigestError extends PaycoreError {
   }
 }
 
+/** A rate-limit quota or its headers could not be made (zero quota, bad policy name). */
+class QuotaError extends PaycoreError {}
+
 /** A key could not be used (empty, wrong length, invalid). */
 class InvalidKeyError extends PaycoreError {}
 
@@ -55,6 +58,7 @@ const CONCERNS = {
   key: InvalidKeyError,
   idempotency: IdempotencyKeyError,
   base: SigningError,
+  quota: QuotaError,
   verify: SignatureVerificationError,
 }
 
@@ -86,6 +90,7 @@ module.exports = {
   SigningError,
   SignatureVerificationError,
   ContentDigestError,
+  QuotaError,
   InvalidKeyError,
   IdempotencyKeyError,
   fromNative,

@@ -64,6 +64,9 @@ export declare class ContentDigestError extends PaycoreError {
   readonly algorithm: string | null
 }
 
+/** A rate-limit quota or its headers could not be made. */
+export declare class QuotaError extends PaycoreError {}
+
 /** A key could not be used. */
 export declare class InvalidKeyError extends PaycoreError {}
 
@@ -304,6 +307,23 @@ export interface RateLimitState {
 
 export declare function parseRateLimit(headers: HeadersInput, now?: Now): RateLimitState
 export declare function waitBeforeNext(headers: HeadersInput, now?: Now): number | null
+
+export interface LimitDecision {
+  allowed: boolean
+  limit: number
+  remaining: number
+  resetAfterUs: number
+  retryAfterUs: number | null
+}
+
+/** A server-side GCRA rate limiter over an in-memory store. */
+export declare class RateLimiter {
+  constructor(options: { limit: number; periodMs: number; burst?: number; capacity?: number; shards?: number })
+  readonly emissionIntervalUs: number
+  readonly burstSpanUs: number
+  check(key: string, options?: { nowMs?: number; cost?: number }): LimitDecision
+  headers(decision: LimitDecision, policy: string, partitionKey?: Uint8Array | null): [string, string][]
+}
 
 /** The native addon's version (the Cargo version). */
 export declare function nativeVersion(): string

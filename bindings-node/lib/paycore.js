@@ -14,6 +14,7 @@ module.exports = {
   SigningError: errors.SigningError,
   SignatureVerificationError: errors.SignatureVerificationError,
   ContentDigestError: errors.ContentDigestError,
+  QuotaError: errors.QuotaError,
   InvalidKeyError: errors.InvalidKeyError,
   IdempotencyKeyError: errors.IdempotencyKeyError,
   Webhook: webhook.Webhook,

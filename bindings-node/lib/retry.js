@@ -193,7 +193,60 @@ function waitBeforeNext(headers, now) {
   return parseRateLimit(headers, now).waitMs
 }
 
+const headerList = (flat) => {
+  const out = []
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]])
+  return out
+}
+
+/**
+ * A server-side GCRA rate limiter: `limit` units per `periodMs`, bursts of
+ * `burst` (default `limit`), partitions kept in memory (`capacity`). `check`
+ * takes the caller's monotonic clock in ms (default performance.now()).
+ * Decisions carry microseconds: `{ allowed, limit, remaining, resetAfterUs,
+ * retryAfterUs }`; `headers(decision, policy)` renders the response headers.
+ */
+class RateLimiter {
+  #native
+
+  constructor({ limit, periodMs, burst, capacity, shards } = {}) {
+    for (const [name, v] of [['limit', limit], ['periodMs', periodMs]]) {
+      if (typeof v !== 'number') throw new TypeError(`${name} must be a number`)
+    }
+    if (burst !== undefined && typeof burst !== 'number') throw new TypeError('burst must be a number')
+    this.#native = call(() => new native.NativeRateLimiter(limit, periodMs, burst === undefined ? limit : burst, capacity, shards))
+  }
+
+  get emissionIntervalUs() {
+    return this.#native.emissionIntervalUs
+  }
+
+  get burstSpanUs() {
+    return this.#native.burstSpanUs
+  }
+
+  check(key, { nowMs, cost = 1 } = {}) {
+    if (typeof key !== 'string') throw new TypeError('key must be a string')
+    const now = nowMs === undefined ? Math.floor(performance.now()) : nowMs
+    if (typeof now !== 'number' || typeof cost !== 'number') throw new TypeError('nowMs and cost must be numbers')
+    const d = call(() => this.#native.check(key, now, cost))
+    return { ...d, retryAfterUs: nullIfUndef(d.retryAfterUs) }
+  }
+
+  /** `[name, value]` pairs for `decision`; `partitionKey` optional bytes. */
+  headers(decision, policy, partitionKey) {
+    if (decision === null || typeof decision !== 'object') throw new TypeError('decision must be an object')
+    if (typeof policy !== 'string') throw new TypeError('policy must be a string')
+    if (partitionKey !== undefined && partitionKey !== null && !(partitionKey instanceof Uint8Array)) {
+      throw new TypeError('partitionKey must be a Buffer or Uint8Array')
+    }
+    const d = { ...decision, retryAfterUs: decision.retryAfterUs === null ? undefined : decision.retryAfterUs }
+    return headerList(call(() => this.#native.headers(d, policy, partitionKey ?? undefined)))
+  }
+}
+
 module.exports = {
+  RateLimiter,
   RetryConfig,
   RetryBudget,
   decide,

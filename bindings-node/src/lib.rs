@@ -14,6 +14,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+pub mod limiter;
 pub mod retry;
 pub mod signing;
 pub mod webhook;
