@@ -13,6 +13,7 @@
 //! server's `request_id` and the number of `attempts` made.
 
 use paycore::KeyError;
+use paycore::digest::DigestError;
 use paycore::signing::SignError;
 use paycore::webhook::WebhookError;
 
@@ -51,6 +52,17 @@ pub enum PaycoreError {
         /// The stable code.
         code: String,
         /// A human description (no key material in it).
+        detail: String,
+    },
+    /// A `Content-Digest` was refused (`malformed_header`,
+    /// `digest_unsupported`, `digest_mismatch`).
+    #[error("{detail} ({code})")]
+    Digest {
+        /// The stable code.
+        code: String,
+        /// The algorithm that did not match, for `digest_mismatch`.
+        algorithm: Option<String>,
+        /// A human description.
         detail: String,
     },
     /// An argument cannot be converted to the core's input (`invalid_status`,
@@ -148,6 +160,19 @@ impl From<SignError> for PaycoreError {
     fn from(e: SignError) -> Self {
         PaycoreError::Signing {
             code: e.code().to_owned(),
+            detail: e.to_string(),
+        }
+    }
+}
+
+impl From<DigestError> for PaycoreError {
+    fn from(e: DigestError) -> Self {
+        PaycoreError::Digest {
+            code: e.code().to_owned(),
+            algorithm: match &e {
+                DigestError::Mismatch { algorithm } => Some((*algorithm).to_owned()),
+                _ => None,
+            },
             detail: e.to_string(),
         }
     }

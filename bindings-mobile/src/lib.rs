@@ -12,7 +12,8 @@
 //!   tolerance; `verify(body, headers, now)` returns the body, `verify_details`
 //!   what was established, `sign` the headers of a delivery.
 //! * [`sign_request`] with a [`RequestSigningKey`] (HMAC-SHA256 or ed25519):
-//!   the paycore RFC 9421 profile.
+//!   the paycore RFC 9421 profile; [`content_digest`] and
+//!   [`check_content_digest`]: RFC 9530 `Content-Digest`.
 //! * [`RetryPolicy`]: the retry decision ([`paycore::retry::decide`]) and the
 //!   client-wide retry budget; [`parse_rate_limit`]: the rate-limit headers of
 //!   a response.
@@ -24,12 +25,14 @@
 //! Nothing here panics across the FFI boundary: every conversion that can
 //! fail (an out-of-range status, an unknown code) returns a typed error.
 
+mod digest;
 pub mod error;
 mod ratelimit;
 mod retry;
 mod signing;
 mod webhook;
 
+pub use digest::{check_content_digest, content_digest};
 pub use error::PaycoreError;
 pub use ratelimit::{QuotaPolicy, RateLimitInfo, ServiceLimit, parse_rate_limit};
 pub use retry::{

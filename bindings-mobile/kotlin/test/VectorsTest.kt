@@ -54,6 +54,7 @@ fun reasonOf(e: PaycoreException): String = when (e) {
     is PaycoreException.Signing -> e.code
     is PaycoreException.Key -> e.code
     is PaycoreException.InvalidArgument -> e.code
+    is PaycoreException.Digest -> e.code
     else -> throw Fail("unexpected error $e")
 }
 
@@ -323,6 +324,26 @@ fun signCase(keys: Map<String, Any?>, c: Map<String, Any?>) {
     expect(got.signature == e.str("signature")) { "signature: got ${got.signature}, want ${e["signature"]}" }
 }
 
+// ---------------------------------------------------------------- RFC 9530 Content-Digest
+
+fun rfc9530Case(c: Map<String, Any?>) {
+    val input = unhex(c.str("input_bytes_hex"))
+    val alg = c.str("alg")
+    val computed = contentDigest(input, alg)
+    expect(computed == c.str("computed_field_member")) { "computed $computed" }
+    val published = c.str("published_field_member")
+    val got: Any = try { checkContentDigest(published, input) } catch (e: PaycoreException.Digest) { e }
+    // `matches: false` marks the file's two misprints: a 32-byte digest with
+    // `==` padding (malformed), a hex dump that does not hash to the digest.
+    val ok = when (c["matches"]) {
+        true -> got == listOf(alg)
+        false -> got is PaycoreException.Digest &&
+            ((got.code == "malformed_header" && published.contains("==")) || (got.code == "digest_mismatch" && got.algorithm == alg))
+        else -> false
+    }
+    expect(ok) { "check of the published member gave $got" }
+}
+
 // ---------------------------------------------------------------- the binding's own checks
 
 const val SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -402,6 +423,22 @@ fun bindingChecks() {
             } catch (e: PaycoreException.Signing) {
                 expect(e.code == "nonce_too_short") { "got ${e.code}" }
             }
+        }
+    }
+    check("binding::digest_errors_are_typed") {
+        val body = "{\"hello\": \"world\"}".toByteArray()
+        expect(checkContentDigest(contentDigest(body, "sha-512"), body) == listOf("sha-512")) { "sha-512 round trip" }
+        try {
+            checkContentDigest(contentDigest("{}".toByteArray(), "sha-256"), body)
+            throw Fail("a wrong digest matched")
+        } catch (e: PaycoreException.Digest) {
+            expect(e.code == "digest_mismatch" && e.algorithm == "sha-256") { "got $e" }
+        }
+        try {
+            contentDigest(body, "md5")
+            throw Fail("md5 computed")
+        } catch (e: PaycoreException.InvalidArgument) {
+            expect(e.code == "unknown_digest_algorithm") { "got ${e.code}" }
         }
     }
     check("binding::invalid_arguments_are_typed") {
@@ -494,6 +531,11 @@ fun main(args: Array<String>) {
     runCases("ratelimit::parse", load(dir, "ratelimit.json")["parse"]) { rateLimitParseCase(it) }
     val profile = load(dir, "signing_profile.json")
     runCases("signing_profile::sign", profile["sign_cases"]) { signCase(profile["keys"].obj(), it) }
+    // The file's cases have no id: the Rust loader names them rfc9530-NN.
+    val digests = load(dir, "rfc9530_content_digest_vectors.json")["vectors"].arr().mapIndexed { i, c ->
+        c.obj().let { if (it.containsKey("id")) it else it + ("id" to "rfc9530-%02d".format(i)) }
+    }
+    runCases("rfc9530", digests) { rfc9530Case(it) }
     bindingChecks()
     println("$passed passed, $failed failed")
     kotlin.system.exitProcess(if (failed == 0) 0 else 1)
