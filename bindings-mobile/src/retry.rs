@@ -285,3 +285,74 @@ impl RetryPolicy {
         self.budget.is_limited().then(|| self.budget.available())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+    use super::*;
+
+    fn input(http: Option<HttpFailure>, transport: Option<TransportFailure>) -> RetryInput {
+        RetryInput {
+            transport,
+            http,
+            headers: HashMap::from([("Retry-After".to_owned(), "99999999999999999999".to_owned())]),
+            rate_limit_hint_ms: Some(u64::MAX),
+            attempt: u32::MAX,
+            time_left_ms: Some(u64::MAX),
+            idempotency_key: true,
+            method: "POST".into(),
+            random: f64::NAN,
+            now: Some(i64::MIN),
+        }
+    }
+
+    #[test]
+    fn extreme_inputs_decide_without_panicking() {
+        let settings = RetrySettings {
+            max_attempts: u32::MAX,
+            base_delay_ms: u64::MAX,
+            throttle_base_delay_ms: u64::MAX,
+            max_backoff_ms: u64::MAX,
+            max_retry_after_ms: u64::MAX,
+            budget: Some(BudgetSettings {
+                capacity: u32::MAX,
+                retry_cost: u32::MAX,
+                throttle_cost: 0,
+                success_reward: u32::MAX,
+            }),
+        };
+        let p = RetryPolicy::new(settings);
+        for status in [429, 500, 503, 999] {
+            let h = HttpFailure {
+                status,
+                error_type: None,
+                code: None,
+                decline_code: None,
+            };
+            p.decide(input(Some(h), None)).unwrap();
+        }
+        p.decide(input(None, Some(TransportFailure::ConnectFailed)))
+            .unwrap();
+        p.record_success(Some(u32::MAX));
+        assert!(backoff_ceiling_ms(u64::MAX, u64::MAX, u32::MAX) > 0);
+    }
+
+    #[test]
+    fn bad_failures_are_invalid_arguments() {
+        let p = RetryPolicy::new(retry_settings_standard());
+        let h = HttpFailure {
+            status: 99,
+            error_type: None,
+            code: None,
+            decline_code: None,
+        };
+        let e = p.decide(input(Some(h), None)).unwrap_err();
+        assert!(
+            matches!(e, PaycoreError::InvalidArgument { ref code, .. } if code == "invalid_status")
+        );
+        let e = p.decide(input(None, None)).unwrap_err();
+        assert!(
+            matches!(e, PaycoreError::InvalidArgument { ref code, .. } if code == "invalid_failure")
+        );
+    }
+}
