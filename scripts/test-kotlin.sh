@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Kotlin bindings: builds the paycore-mobile cdylib, generates the Kotlin
 # bindings from it (uniffi library mode), installs kotlinc (npm package
-# kotlin-compiler, under target/) and JNA (Debian libjna-java) when missing,
+# kotlin-compiler, under target/) and JNA (Debian libjna-java; a JRE and npm
+# too) when missing,
 # then compiles and runs the Kotlin vector tests and the Kotlin example on the
 # JVM. Exits non-zero on any failure.
 # Usage: bash scripts/test-kotlin.sh
@@ -14,16 +15,17 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 OUT=$TARGET/kotlin
 JNA=/usr/share/java/jna.jar
 
-step "kotlin: JNA (Debian libjna-java)"
-if [ ! -f "$JNA" ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q </dev/null
-  apt-get install -y -q --no-install-recommends libjna-java </dev/null
+step "kotlin: Debian packages (JNA, a JRE, npm) when missing"
+need=()
+[ -f "$JNA" ] || need+=(libjna-java)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" </dev/null
 fi
-command -v java >/dev/null || {
-  echo "no java on PATH (scripts/setup-system.sh installs a JDK)" >&2
-  exit 1
-}
 
 step "kotlin: kotlinc (npm kotlin-compiler, under target/)"
 TOOLS=$TARGET/kotlin-toolchain
