@@ -89,6 +89,17 @@ do {
     if code != "empty_key" { fail("got \(code)") }
 }
 
+// --- Content-Digest of a response body (RFC 9530)
+let responseBody = Data(#"{"hello": "world"}"#.utf8)
+let digest = try contentDigest(body: responseBody, algorithmName: "sha-256")
+if digest != "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:" { fail("digest \(digest)") }
+do {
+    _ = try checkContentDigest(value: digest, body: Data("{}".utf8))
+    fail("a wrong digest matched")
+} catch PaycoreError.Digest(let code, let algorithm, _) {
+    if code != "digest_mismatch" || algorithm != "sha-256" { fail("got \(code)") }
+}
+
 // --- a retry decision: a card decline is never retried
 let policy = RetryPolicy(settings: retrySettingsStandard())
 let decision = try policy.decide(input: RetryInput(
