@@ -1,0 +1,77 @@
+//! # paycore-mobile
+//!
+//! The uniffi bindings of [`paycore`] for Kotlin (Android and the JVM) and
+//! Swift (iOS and macOS). Thin by rule: this crate converts plain records to
+//! the core's inputs and back, maps the core's errors to one public error
+//! enum ([`PaycoreError`], in [`error`]), and does nothing else; every
+//! decision is the core's, so every language decides the same way.
+//!
+//! What is exposed:
+//!
+//! * [`Webhook`]: built once from a scheme name, the active secrets and a
+//!   tolerance; `verify(body, headers, now)` returns the body, `verify_details`
+//!   what was established, `sign` the headers of a delivery.
+//! * [`sign_request`] with a [`RequestSigningKey`] (HMAC-SHA256 or ed25519):
+//!   the paycore RFC 9421 profile; [`content_digest`] and
+//!   [`check_content_digest`]: RFC 9530 `Content-Digest`.
+//! * [`RetryPolicy`]: the retry decision ([`paycore::retry::decide`]) and the
+//!   client-wide retry budget; [`parse_rate_limit`]: the rate-limit headers of
+//!   a response.
+//!
+//! `now` is Unix seconds; when a binding passes `null` / `nil`, the system
+//! clock is read here (the core itself reads no clock). Secrets never appear
+//! in `toString()` / `description` / `Debug`, nor in error messages.
+//!
+//! Nothing here panics across the FFI boundary: every conversion that can
+//! fail (an out-of-range status, an unknown code) returns a typed error.
+
+mod digest;
+pub mod error;
+mod ratelimit;
+mod retry;
+mod signing;
+mod webhook;
+
+pub use digest::{check_content_digest, content_digest};
+pub use error::PaycoreError;
+pub use ratelimit::{QuotaPolicy, RateLimitInfo, ServiceLimit, parse_rate_limit};
+pub use retry::{
+    BudgetSettings, HttpFailure, RetryDecision, RetryInput, RetryPolicy, RetrySettings,
+    TransportFailure, backoff_ceiling_ms, retry_settings_standard, transport_failure_from_code,
+};
+pub use signing::{RequestSigningKey, SignedRequest, sign_request};
+pub use webhook::{VerifiedWebhook, Webhook};
+
+uniffi::setup_scaffolding!("paycore");
+
+/// One header field. A list of them keeps repeated fields and their order,
+/// which a map cannot.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HeaderField {
+    /// The field name (any case).
+    pub name: String,
+    /// The field value.
+    pub value: String,
+}
+
+impl HeaderField {
+    /// The fields as `(name, value)` pairs, which the core reads as headers.
+    pub(crate) fn pairs(fields: &[HeaderField]) -> Vec<(&str, &str)> {
+        fields
+            .iter()
+            .map(|h| (h.name.as_str(), h.value.as_str()))
+            .collect()
+    }
+}
+
+/// `now` as given, or the system clock's Unix seconds when `None`. A clock
+/// before 1970 reads as a negative number; one past `i64` seconds saturates.
+pub(crate) fn now_or_clock(now: Option<i64>) -> i64 {
+    now.unwrap_or_else(|| {
+        use std::time::{SystemTime, UNIX_EPOCH};
+        match SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s),
+        }
+    })
+}
