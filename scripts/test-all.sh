@@ -9,3 +9,8 @@ step "system packages"
 bash scripts/setup-system.sh
 
 bash scripts/test-rust.sh
+bash scripts/test-python.sh
+bash scripts/test-node.sh
+bash scripts/test-kotlin.sh
+
+step "all tests passed"
