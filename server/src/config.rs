@@ -1,0 +1,188 @@
+//! Configuration: command-line flags, each with an environment variable.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// paycore-server: the reference payment API (signed requests, payments,
+/// refunds, events, idempotency, rate limits) on SQLite or Postgres + Redis.
+#[derive(Debug, Parser)]
+#[command(name = "paycore-server", version, about, long_about = None)]
+pub struct Cli {
+    /// Server options (used when no subcommand is given).
+    #[command(flatten)]
+    pub serve: Config,
+    /// What to do; without a subcommand the server starts.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// `keys ...` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a merchant (if it does not exist) and mint an API key for it.
+    /// Prints the key id and, for HMAC keys, the secret (shown once).
+    Create(KeyCreateArgs),
+}
+
+/// Arguments of `keys create`.
+#[derive(Debug, Args)]
+pub struct KeyCreateArgs {
+    /// Merchant name; the merchant is created when missing.
+    #[arg(long)]
+    pub merchant: String,
+    /// Plan of a new merchant: sets its rate-limit tier.
+    #[arg(long, value_enum, default_value_t = Plan::Starter)]
+    pub plan: Plan,
+    /// Signature algorithm of the key.
+    #[arg(long, value_enum, default_value_t = KeyAlg::HmacSha256)]
+    pub alg: KeyAlg,
+    /// For `--alg ed25519`: the base64 (standard alphabet) 32-byte public key to
+    /// register. The server never sees the private key.
+    #[arg(long)]
+    pub public_key: Option<String>,
+    /// Create the merchant in live mode: test-only fault triggers are refused.
+    #[arg(long)]
+    pub live: bool,
+}
+
+/// Merchant plans: each sets a rate-limit tier (requests per minute per API key
+/// and route class).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Plan {
+    /// 10 requests per minute.
+    Starter,
+    /// 100 requests per minute.
+    Growth,
+    /// 1000 requests per minute.
+    Scale,
+}
+
+impl Plan {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Plan::Starter => "starter",
+            Plan::Growth => "growth",
+            Plan::Scale => "scale",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "starter" => Some(Plan::Starter),
+            "growth" => Some(Plan::Growth),
+            "scale" => Some(Plan::Scale),
+            _ => None,
+        }
+    }
+
+    /// Requests per minute per API key and route class.
+    pub fn requests_per_minute(self) -> u64 {
+        match self {
+            Plan::Starter => 10,
+            Plan::Growth => 100,
+            Plan::Scale => 1000,
+        }
+    }
+}
+
+/// Signature algorithms an API key can use (fixed per key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyAlg {
+    /// HMAC-SHA256 with a server-generated shared secret.
+    HmacSha256,
+    /// Ed25519 with a registered public key.
+    Ed25519,
+}
+
+impl KeyAlg {
+    /// The stored (and RFC 9421 `alg`) name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyAlg::HmacSha256 => "hmac-sha256",
+            KeyAlg::Ed25519 => "ed25519",
+        }
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Server options. Every flag can also be set by its environment variable.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "PAYCORE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Database: `sqlite://FILE` (created when missing) or `postgres://...`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://paycore.db",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+    /// Redis (`redis://...`) for nonces and shared rate limits across
+    /// instances; in-memory when unset.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+    /// Maximum database connections in the pool.
+    #[arg(long, env = "PAYCORE_DB_MAX_CONNECTIONS", default_value_t = 8)]
+    pub db_max_connections: u32,
+    /// Log format.
+    #[arg(long, env = "PAYCORE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Accepted clock skew of a request signature's `created`, in seconds (+-).
+    #[arg(long, env = "PAYCORE_SIGNATURE_WINDOW_SECS", default_value_t = 300)]
+    pub signature_window_secs: u64,
+    /// How long idempotency keys are kept, in seconds.
+    #[arg(long, env = "PAYCORE_IDEMPOTENCY_TTL_SECS", default_value_t = 86_400)]
+    pub idempotency_ttl_secs: u64,
+    /// After how many seconds an in-flight idempotency key whose request never
+    /// finished (a crashed instance) may be taken over.
+    #[arg(long, env = "PAYCORE_IDEMPOTENCY_LOCK_SECS", default_value_t = 60)]
+    pub idempotency_lock_secs: u64,
+    /// Debugging aid: 401 bodies carry the verifier's signature base
+    /// (`error.signature_base`) so a signer can diff it with the base it
+    /// signed. It holds no secret, but do not enable it in production.
+    #[arg(long, env = "PAYCORE_DEBUG_SIGNATURE_BASE")]
+    pub debug_signature_base: bool,
+    /// Do not create a sandbox merchant and key on an empty database.
+    #[arg(long, env = "PAYCORE_NO_BOOTSTRAP")]
+    pub no_bootstrap: bool,
+}
+
+impl Config {
+    /// The defaults with another database URL (what tests use).
+    pub fn with_database(database_url: impl Into<String>) -> Self {
+        #[allow(clippy::expect_used, reason = "parsing a constant address")]
+        Config {
+            listen: "127.0.0.1:8080".parse().expect("constant address"),
+            database_url: database_url.into(),
+            redis_url: None,
+            db_max_connections: 8,
+            log_format: LogFormat::Text,
+            signature_window_secs: 300,
+            idempotency_ttl_secs: 86_400,
+            idempotency_lock_secs: 60,
+            debug_signature_base: false,
+            no_bootstrap: true,
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Events: the audit trail. Every state change writes one event in the same
+//! transaction as the change ([`record`]); `GET /v1/events[/{id}]` reads them.
+//!
+//! [`record`] is the one place events are written, so a webhook outbox row
+//! can later be added in the same transaction, beside the event.
+
+use axum::Extension;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::AppState;
+use crate::db::{ApiKeyRecord, now_unix};
+use crate::error::AppError;
+use crate::ids;
+use crate::pagination::{ListParams, list_body};
+
+/// Event types written by the server.
+pub const EVENT_TYPES: &[&str] = &[
+    "payment.created",
+    "payment.requires_action",
+    "payment.requires_capture",
+    "payment.succeeded",
+    "payment.failed",
+    "payment.canceled",
+    "payment.refunded",
+    "refund.created",
+];
+
+/// Writes an event in the caller's transaction; `object` is a snapshot of
+/// the object after the change.
+pub async fn record(
+    tx: &mut Transaction<'static, Any>,
+    merchant_id: &str,
+    event_type: &'static str,
+    object_id: &str,
+    object: &serde_json::Value,
+) -> Result<String, AppError> {
+    let id = ids::new_id("evt");
+    sqlx::query(
+        "INSERT INTO events (id, merchant_id, type, object_id, data, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(merchant_id)
+    .bind(event_type)
+    .bind(object_id)
+    .bind(object.to_string())
+    .bind(now_unix())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+fn event_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
+    let data: String = row.try_get("data")?;
+    let object: serde_json::Value = serde_json::from_str(&data)
+        .map_err(|e| AppError::internal(format!("stored event data: {e}")))?;
+    Ok(serde_json::json!({
+        "id": row.try_get::<String, _>("id")?,
+        "object": "event",
+        "type": row.try_get::<String, _>("type")?,
+        "created": row.try_get::<i64, _>("created_at")?,
+        "data": { "object": object },
+    }))
+}
+
+/// `GET /v1/events/{id}`
+pub async fn get_event(
+    State(st): State<AppState>,
+    Extension(key): Extension<ApiKeyRecord>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let row = sqlx::query("SELECT * FROM events WHERE id = $1 AND merchant_id = $2")
+        .bind(&id)
+        .bind(&key.merchant_id)
+        .fetch_optional(&st.db.pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("event", &id))?;
+    Ok(axum::Json(event_json(&row)?).into_response())
+}
+
+/// `GET /v1/events`
+pub async fn list_events(
+    State(st): State<AppState>,
+    Extension(key): Extension<ApiKeyRecord>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    let params = ListParams::parse(q.as_deref(), &[("type", "type", EVENT_TYPES)])?;
+    let (rows, has_more) = params
+        .fetch(&st.db.pool, "events", &key.merchant_id)
+        .await?;
+    let data = rows.iter().map(event_json).collect::<Result<Vec<_>, _>>()?;
+    Ok(axum::Json(list_body("/v1/events", data, has_more)).into_response())
+}

@@ -1,0 +1,566 @@
+//! Payments and their state machine.
+//!
+//! ```text
+//! create ─┬─> succeeded                      (capture_method automatic)
+//!         ├─> requires_capture ─capture─> succeeded
+//!         ├─> requires_action ─confirm─> succeeded | requires_capture
+//!         └─> failed                          (a declined card: 402)
+//! requires_action | requires_capture ─cancel─> canceled
+//! ```
+//! Any other transition is a 409 `payment_invalid_state` with
+//! `Should-Retry: false`. Each transition is a write that starts its
+//! transaction (locking the row), then the event, then the idempotent response.
+
+use std::collections::BTreeMap;
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::AppState;
+use crate::cards::{self, Outcome};
+use crate::db::{ApiKeyRecord, now_unix};
+use crate::error::{AppError, ErrorType};
+use crate::events;
+use crate::http::parse_json;
+use crate::idempotency::{self, Claim, Stored};
+use crate::ids;
+use crate::pagination::{ListParams, list_body};
+
+/// Payment statuses.
+pub const STATUSES: &[&str] = &[
+    "requires_action",
+    "requires_capture",
+    "succeeded",
+    "failed",
+    "canceled",
+];
+
+/// Most metadata keys.
+pub const MAX_METADATA_KEYS: usize = 20;
+/// Longest metadata key.
+pub const MAX_METADATA_KEY_LEN: usize = 40;
+/// Longest metadata value.
+pub const MAX_METADATA_VALUE_LEN: usize = 500;
+/// Longest description.
+pub const MAX_DESCRIPTION_LEN: usize = 1000;
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum CaptureMethod {
+    Automatic,
+    Manual,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreatePayment {
+    amount: i64,
+    currency: String,
+    payment_method: String,
+    #[serde(default)]
+    capture_method: Option<CaptureMethod>,
+    #[serde(default)]
+    customer_email: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    metadata: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Confirm {}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Capture {
+    #[serde(default)]
+    amount_to_capture: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum CancellationReason {
+    Duplicate,
+    Fraudulent,
+    RequestedByCustomer,
+    Abandoned,
+}
+
+impl CancellationReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            CancellationReason::Duplicate => "duplicate",
+            CancellationReason::Fraudulent => "fraudulent",
+            CancellationReason::RequestedByCustomer => "requested_by_customer",
+            CancellationReason::Abandoned => "abandoned",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cancel {
+    #[serde(default)]
+    cancellation_reason: Option<CancellationReason>,
+}
+
+/// Validates metadata: at most 20 keys, keys 1-40 chars, values up to 500.
+pub fn validate_metadata(m: &BTreeMap<String, String>) -> Result<(), AppError> {
+    if m.len() > MAX_METADATA_KEYS {
+        return Err(AppError::invalid(
+            "metadata_invalid",
+            "metadata",
+            format!("metadata has at most {MAX_METADATA_KEYS} keys."),
+        ));
+    }
+    for (k, v) in m {
+        if k.is_empty() || k.chars().count() > MAX_METADATA_KEY_LEN {
+            return Err(AppError::invalid(
+                "metadata_invalid",
+                format!("metadata.{k}"),
+                format!("metadata keys are 1 to {MAX_METADATA_KEY_LEN} characters."),
+            ));
+        }
+        if v.chars().count() > MAX_METADATA_VALUE_LEN {
+            return Err(AppError::invalid(
+                "metadata_invalid",
+                format!("metadata.{k}"),
+                format!("metadata values are at most {MAX_METADATA_VALUE_LEN} characters."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn valid_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    e.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && e.chars().all(|c| c.is_ascii_graphic())
+}
+
+/// The JSON object of a payment row.
+pub fn payment_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
+    let metadata: String = row.try_get("metadata")?;
+    let metadata: serde_json::Value = serde_json::from_str(&metadata)
+        .map_err(|e| AppError::internal(format!("stored metadata: {e}")))?;
+    let currency: String = row.try_get("currency")?;
+    let error_code: Option<String> = row.try_get("error_code")?;
+    let last_error = match error_code {
+        Some(code) => serde_json::json!({
+            "type": "card_error",
+            "code": code,
+            "decline_code": row.try_get::<Option<String>, _>("error_decline_code")?,
+            "message": row.try_get::<Option<String>, _>("error_message")?,
+        }),
+        None => serde_json::Value::Null,
+    };
+    let amount_captured: i64 = row.try_get("amount_captured")?;
+    let amount_refunded: i64 = row.try_get("amount_refunded")?;
+    let status: String = row.try_get("status")?;
+    Ok(serde_json::json!({
+        "id": row.try_get::<String, _>("id")?,
+        "object": "payment",
+        "amount": row.try_get::<i64, _>("amount")?,
+        "currency": currency,
+        "currency_exponent": cards::currency(&currency).map(|(_, e)| e),
+        "status": status,
+        "capture_method": row.try_get::<String, _>("capture_method")?,
+        "amount_capturable": if status == "requires_capture" { row.try_get::<i64, _>("amount")? } else { 0 },
+        "amount_captured": amount_captured,
+        "amount_refunded": amount_refunded,
+        "refunded": amount_captured > 0 && amount_refunded >= amount_captured,
+        "payment_method": {
+            "type": "card",
+            "card": {
+                "brand": row.try_get::<String, _>("card_brand")?,
+                "last4": row.try_get::<String, _>("card_last4")?,
+            },
+        },
+        "customer_email": row.try_get::<Option<String>, _>("customer_email")?,
+        "description": row.try_get::<Option<String>, _>("description")?,
+        "cancellation_reason": row.try_get::<Option<String>, _>("cancellation_reason")?,
+        "metadata": metadata,
+        "last_payment_error": last_error,
+        "created": row.try_get::<i64, _>("created_at")?,
+        "livemode": false,
+    }))
+}
+
+async fn load(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    merchant: &str,
+) -> Result<AnyRow, AppError> {
+    sqlx::query("SELECT * FROM payments WHERE id = $1 AND merchant_id = $2")
+        .bind(id)
+        .bind(merchant)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| AppError::not_found("payment", id))
+}
+
+/// Locks the payment row for this transaction (a no-op write: a row lock on
+/// Postgres, the write lock on SQLite) and reads it. 404 if it is not the
+/// merchant's.
+pub async fn lock_and_load(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    merchant: &str,
+) -> Result<AnyRow, AppError> {
+    let n = sqlx::query("UPDATE payments SET updated_at = $1 WHERE id = $2 AND merchant_id = $3")
+        .bind(now_unix())
+        .bind(id)
+        .bind(merchant)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(AppError::not_found("payment", id));
+    }
+    load(tx, id, merchant).await
+}
+
+fn path_and_query(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| uri.path().to_owned())
+}
+
+/// `POST /v1/payments`
+pub async fn create(
+    State(st): State<AppState>,
+    Extension(key): Extension<ApiKeyRecord>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let pq = path_and_query(&uri);
+    idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
+        create_inner(&st, &key, &body, claim)
+    })
+    .await
+}
+
+async fn create_inner(
+    st: &AppState,
+    key: &ApiKeyRecord,
+    body: &[u8],
+    claim: Claim,
+) -> Result<Stored, AppError> {
+    let req: CreatePayment = parse_json(body)?;
+    if req.amount < 1 {
+        return Err(AppError::invalid(
+            "amount_too_small",
+            "amount",
+            "amount must be a positive integer in the currency's minor unit.",
+        ));
+    }
+    if req.amount > cards::MAX_AMOUNT {
+        return Err(AppError::invalid(
+            "amount_too_large",
+            "amount",
+            format!("amount must be at most {}.", cards::MAX_AMOUNT),
+        ));
+    }
+    let Some((currency, _exp)) = cards::currency(&req.currency) else {
+        return Err(AppError::invalid(
+            "currency_unsupported",
+            "currency",
+            "currency must be a supported ISO 4217 code (see the API reference).",
+        ));
+    };
+    let Some(card) = cards::parse_card(&req.payment_method) else {
+        return Err(AppError::invalid(
+            "card_number_invalid",
+            "payment_method",
+            "payment_method must be a valid card number (use a test card).",
+        ));
+    };
+    if let Some(e) = &req.customer_email
+        && !valid_email(e)
+    {
+        return Err(AppError::invalid(
+            "email_invalid",
+            "customer_email",
+            "customer_email is not a valid email address.",
+        ));
+    }
+    if let Some(d) = &req.description
+        && d.chars().count() > MAX_DESCRIPTION_LEN
+    {
+        return Err(AppError::invalid(
+            "description_too_long",
+            "description",
+            format!("description is at most {MAX_DESCRIPTION_LEN} characters."),
+        ));
+    }
+    let metadata = req.metadata.unwrap_or_default();
+    validate_metadata(&metadata)?;
+    let capture = req.capture_method.unwrap_or(CaptureMethod::Automatic);
+    let (status, captured, decline) = match card.outcome {
+        Outcome::Succeed if capture == CaptureMethod::Automatic => ("succeeded", req.amount, None),
+        Outcome::Succeed => ("requires_capture", 0, None),
+        Outcome::RequiresAction => ("requires_action", 0, None),
+        Outcome::Decline(d) => ("failed", 0, Some(d)),
+    };
+    let id = ids::new_id("pay");
+    let now = now_unix();
+    let metadata_text = serde_json::to_string(&metadata)
+        .map_err(|e| AppError::internal(format!("metadata: {e}")))?;
+    let (_turn, mut tx) = st.db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, \
+         amount_captured, amount_refunded, card_brand, card_last4, card_outcome, customer_email, \
+         description, metadata, error_code, error_decline_code, error_message, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+    )
+    .bind(&id)
+    .bind(&key.merchant_id)
+    .bind(req.amount)
+    .bind(currency)
+    .bind(status)
+    .bind(match capture {
+        CaptureMethod::Automatic => "automatic",
+        CaptureMethod::Manual => "manual",
+    })
+    .bind(captured)
+    .bind(card.brand)
+    .bind(&card.last4)
+    .bind(card.outcome.name())
+    .bind(req.customer_email)
+    .bind(req.description)
+    .bind(metadata_text)
+    .bind(decline.map(|d| d.code))
+    .bind(decline.map(|d| d.decline_code))
+    .bind(decline.map(|d| d.message))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let row = load(&mut tx, &id, &key.merchant_id).await?;
+    let object = payment_json(&row)?;
+    events::record(&mut tx, &key.merchant_id, "payment.created", &id, &object).await?;
+    let event_type = match status {
+        "succeeded" => "payment.succeeded",
+        "requires_capture" => "payment.requires_capture",
+        "requires_action" => "payment.requires_action",
+        _ => "payment.failed",
+    };
+    events::record(&mut tx, &key.merchant_id, event_type, &id, &object).await?;
+    let stored = match decline {
+        None => claim.complete_in(&mut tx, StatusCode::OK, object).await?,
+        Some(d) => {
+            let err = AppError::new(
+                StatusCode::PAYMENT_REQUIRED,
+                ErrorType::Card,
+                d.code,
+                d.message,
+            )
+            .with_decline_code(d.decline_code)
+            .with_param("payment_method");
+            let mut body = err.envelope();
+            if let Some(e) = body.get_mut("error").and_then(|e| e.as_object_mut()) {
+                e.insert("payment_id".into(), serde_json::Value::String(id.clone()));
+            }
+            claim
+                .complete_in(&mut tx, StatusCode::PAYMENT_REQUIRED, body)
+                .await?
+        }
+    };
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// `GET /v1/payments/{id}`
+pub async fn get(
+    State(st): State<AppState>,
+    Extension(key): Extension<ApiKeyRecord>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let row = sqlx::query("SELECT * FROM payments WHERE id = $1 AND merchant_id = $2")
+        .bind(&id)
+        .bind(&key.merchant_id)
+        .fetch_optional(&st.db.pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("payment", &id))?;
+    Ok(axum::Json(payment_json(&row)?).into_response())
+}
+
+/// `GET /v1/payments`
+pub async fn list(
+    State(st): State<AppState>,
+    Extension(key): Extension<ApiKeyRecord>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    let params = ListParams::parse(q.as_deref(), &[("status", "status", STATUSES)])?;
+    let (rows, has_more) = params
+        .fetch(&st.db.pool, "payments", &key.merchant_id)
+        .await?;
+    let data = rows
+        .iter()
+        .map(payment_json)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(axum::Json(list_body("/v1/payments", data, has_more)).into_response())
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Action {
+    Confirm,
+    Capture,
+    Cancel,
+}
+
+async fn transition(
+    st: AppState,
+    key: ApiKeyRecord,
+    id: String,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+    action: Action,
+) -> Response {
+    let pq = path_and_query(&uri);
+    idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
+        transition_inner(&st, &key, &id, &body, action, claim)
+    })
+    .await
+}
+
+async fn transition_inner(
+    st: &AppState,
+    key: &ApiKeyRecord,
+    id: &str,
+    body: &[u8],
+    action: Action,
+    claim: Claim,
+) -> Result<Stored, AppError> {
+    let mut capture_amount = None;
+    let mut cancellation_reason = None;
+    match action {
+        Action::Confirm => {
+            let _: Confirm = parse_json(body)?;
+        }
+        Action::Capture => {
+            let c: Capture = parse_json(body)?;
+            if let Some(a) = c.amount_to_capture
+                && a < 1
+            {
+                return Err(AppError::invalid(
+                    "amount_too_small",
+                    "amount_to_capture",
+                    "amount_to_capture must be a positive integer.",
+                ));
+            }
+            capture_amount = c.amount_to_capture;
+        }
+        Action::Cancel => {
+            let c: Cancel = parse_json(body)?;
+            cancellation_reason = c.cancellation_reason.map(CancellationReason::as_str);
+        }
+    }
+    let (_turn, mut tx) = st.db.begin_write().await?;
+    let row = lock_and_load(&mut tx, id, &key.merchant_id).await?;
+    let status: String = row.try_get("status")?;
+    let amount: i64 = row.try_get("amount")?;
+    let capture_method: String = row.try_get("capture_method")?;
+    let (new_status, captured, event_type) = match (action, status.as_str()) {
+        (Action::Confirm, "requires_action") if capture_method == "automatic" => {
+            ("succeeded", amount, "payment.succeeded")
+        }
+        (Action::Confirm, "requires_action") => ("requires_capture", 0, "payment.requires_capture"),
+        (Action::Capture, "requires_capture") => {
+            let a = capture_amount.unwrap_or(amount);
+            if a > amount {
+                return Err(AppError::invalid(
+                    "amount_too_large",
+                    "amount_to_capture",
+                    format!("amount_to_capture must be at most the payment's amount ({amount})."),
+                ));
+            }
+            ("succeeded", a, "payment.succeeded")
+        }
+        (Action::Cancel, "requires_action" | "requires_capture") => {
+            ("canceled", 0, "payment.canceled")
+        }
+        (action, status) => {
+            let verb = match action {
+                Action::Confirm => "confirm",
+                Action::Capture => "capture",
+                Action::Cancel => "cancel",
+            };
+            return Err(AppError::invalid_state(format!(
+                "You cannot {verb} this payment because it has a status of {status}."
+            )));
+        }
+    };
+    sqlx::query(
+        "UPDATE payments SET status = $1, amount_captured = $2, updated_at = $3, \
+         cancellation_reason = COALESCE($7, cancellation_reason) \
+         WHERE id = $4 AND merchant_id = $5 AND status = $6",
+    )
+    .bind(new_status)
+    .bind(captured)
+    .bind(now_unix())
+    .bind(id)
+    .bind(&key.merchant_id)
+    .bind(&status)
+    .bind(cancellation_reason)
+    .execute(&mut *tx)
+    .await?;
+    let row = load(&mut tx, id, &key.merchant_id).await?;
+    let object = payment_json(&row)?;
+    events::record(&mut tx, &key.merchant_id, event_type, id, &object).await?;
+    let stored = claim.complete_in(&mut tx, StatusCode::OK, object).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// `POST /v1/payments/{id}/confirm`
+pub async fn confirm(
+    State(st): State<AppState>,
+    Extension(key): Extension<ApiKeyRecord>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    transition(st, key, id, uri, headers, body, Action::Confirm).await
+}
+
+/// `POST /v1/payments/{id}/capture`
+pub async fn capture(
+    State(st): State<AppState>,
+    Extension(key): Extension<ApiKeyRecord>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    transition(st, key, id, uri, headers, body, Action::Capture).await
+}
+
+/// `POST /v1/payments/{id}/cancel`
+pub async fn cancel(
+    State(st): State<AppState>,
+    Extension(key): Extension<ApiKeyRecord>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    transition(st, key, id, uri, headers, body, Action::Cancel).await
+}

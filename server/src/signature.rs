@@ -1,0 +1,149 @@
+//! Signed-request authentication with the core's RFC 9421 verifier
+//! ([`paycore::signing`]): the key id is peeked, the key loaded from the
+//! database, the signature verified (window, components, digest, algorithm),
+//! then the nonce recorded once, in memory or in Redis (`SET NX EXAT`).
+
+use std::time::Duration;
+
+use axum::http::request::Parts;
+use futures_util::future::BoxFuture;
+use paycore::signing::{
+    MemoryNonceStore, Request, VerificationKey, VerifyPolicy, peek_key_id, verify_signature,
+};
+
+use crate::AppState;
+use crate::auth::{AuthFailure, Authenticator};
+use crate::db::{self, ApiKeyRecord, now_unix};
+
+/// Where nonces are remembered.
+pub enum Nonces {
+    /// This process only.
+    Memory(MemoryNonceStore),
+    /// Shared by every instance.
+    Redis(redis::aio::ConnectionManager),
+}
+
+impl std::fmt::Debug for Nonces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Nonces::Memory(_) => "Nonces::Memory",
+            Nonces::Redis(_) => "Nonces::Redis",
+        })
+    }
+}
+
+/// The core's verifier behind the [`Authenticator`] seam.
+pub struct SignatureAuth {
+    policy: VerifyPolicy,
+    nonces: Nonces,
+}
+
+impl std::fmt::Debug for SignatureAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignatureAuth")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignatureAuth {
+    /// A verifier with a +-`window` for `created`.
+    pub fn new(window: Duration, nonces: Nonces) -> Self {
+        SignatureAuth {
+            policy: VerifyPolicy::default().with_window(window),
+            nonces,
+        }
+    }
+}
+
+fn fail(code: &'static str, key_id: Option<&str>) -> AuthFailure {
+    AuthFailure {
+        code,
+        key_id: key_id.map(str::to_owned),
+        signature_base: None,
+    }
+}
+
+fn fail_with_base(f: &paycore::signing::VerifyFailure, key_id: &str) -> AuthFailure {
+    AuthFailure {
+        code: f.code(),
+        key_id: Some(key_id.to_owned()),
+        signature_base: f.signature_base().map(str::to_owned),
+    }
+}
+
+impl Authenticator for SignatureAuth {
+    fn authenticate<'a>(
+        &'a self,
+        state: &'a AppState,
+        parts: &'a Parts,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<ApiKeyRecord, AuthFailure>> {
+        Box::pin(async move {
+            let host = parts
+                .headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+                .unwrap_or("localhost");
+            let pq = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let url = format!("http://{host}{pq}");
+            // `Request` borrows the headers as `&dyn Headers` (not `Send`):
+            // build it in a scope that ends before each await.
+            let request = || Request::new(parts.method.as_str(), &url, &parts.headers, body);
+            let key_id = {
+                let req = request();
+                peek_key_id(&req, &self.policy)
+            }
+            .map_err(|e| fail(e.code(), None))?;
+            let record = match db::load_key(&state.db, &key_id).await {
+                Ok(Some(r)) => r,
+                Ok(None) => return Err(fail("key_unknown", Some(&key_id))),
+                Err(e) => {
+                    tracing::error!(error = %e, "loading an API key failed");
+                    return Err(fail("key_unavailable", Some(&key_id)));
+                }
+            };
+            let vkey = match record.alg.as_str() {
+                "ed25519" => VerificationKey::ed25519(&record.material),
+                _ => VerificationKey::hmac(&record.material),
+            }
+            .map_err(|_| fail("key_unknown", Some(&key_id)))?;
+            let keys = std::collections::HashMap::from([(key_id.clone(), vec![vkey])]);
+            let now = now_unix();
+            let verified = {
+                let req = request();
+                verify_signature(&req, &keys, now, &self.policy)
+            }
+            .map_err(|f| fail_with_base(&f, &key_id))?;
+            match &self.nonces {
+                Nonces::Memory(store) => {
+                    verified
+                        .check_nonce(store, now)
+                        .map_err(|f| fail_with_base(&f, &key_id))?;
+                }
+                Nonces::Redis(conn) => {
+                    let key = format!("paycore:nonce:{}:{}", verified.key_id(), verified.nonce());
+                    let fresh = crate::redis_store::set_once(
+                        conn,
+                        &key,
+                        verified.expires_at().max(now.saturating_add(1)),
+                    )
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "redis nonce store failed");
+                        fail("nonce_store_unavailable", Some(&key_id))
+                    })?;
+                    if !fresh {
+                        return Err(fail("replayed", Some(&key_id)));
+                    }
+                }
+            }
+            Ok(record)
+        })
+    }
+}

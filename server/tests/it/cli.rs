@@ -1,0 +1,182 @@
+//! The binary itself: zero-setup start in an empty directory (SQLite file,
+//! migrations, a sandbox key printed once), `keys create`, and `--help`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_paycore-server");
+
+fn field<'a>(out: &'a str, name: &str) -> Option<&'a str> {
+    out.lines()
+        .find_map(|l| l.trim().strip_prefix(name))
+        .map(|v| v.split_whitespace().next().unwrap_or(""))
+}
+
+#[test]
+fn help_describes_every_option() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for flag in [
+        "--listen",
+        "--database-url",
+        "--redis-url",
+        "--db-max-connections",
+        "--log-format",
+        "--signature-window-secs",
+        "--idempotency-ttl-secs",
+        "--idempotency-lock-secs",
+        "--no-bootstrap",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "PAYCORE_LISTEN",
+    ] {
+        assert!(help.contains(flag), "--help lacks {flag}");
+    }
+}
+
+#[test]
+fn keys_create_mints_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["keys", "create", "--merchant", "acme", "--plan", "growth"])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let key_id = field(&text, "key id:").unwrap();
+    assert!(key_id.starts_with("key_test_"), "{text}");
+    let secret = field(&text, "secret:").unwrap();
+    assert_eq!(
+        paycore::crypto::b64_decode(secret).map(|s| s.len()),
+        Some(32)
+    );
+    assert!(dir.path().join("paycore.db").exists());
+
+    let public = paycore::crypto::b64_encode(
+        &paycore::crypto::Ed25519PrivateKey::from_random([9; 32])
+            .public_key()
+            .to_bytes(),
+    );
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .args([
+            "keys",
+            "create",
+            "--merchant",
+            "acme",
+            "--alg",
+            "ed25519",
+            "--public-key",
+            &public,
+        ])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        field(&text, "secret:").is_none(),
+        "no secret for an ed25519 key"
+    );
+    let bad = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["keys", "create", "--merchant", "acme", "--alg", "ed25519"])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+}
+
+struct Kill(std::process::Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn zero_setup_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Kill(
+        Command::new(BIN)
+            .current_dir(dir.path())
+            .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
+            .env_remove("DATABASE_URL")
+            .env_remove("REDIS_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let stderr = child.0.stderr.take().unwrap();
+    let (out, addr) = tokio::task::spawn_blocking(move || {
+        let mut out = String::new();
+        for line in BufReader::new(stdout).lines().take(5) {
+            out.push_str(&line.unwrap());
+            out.push('\n');
+        }
+        let mut lines = BufReader::new(stderr).lines();
+        let mut addr = None;
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            let v: serde_json::Value = serde_json::from_str(&line).expect("json log line");
+            if let Some(a) = v["addr"].as_str() {
+                addr = Some(a.to_owned());
+                break;
+            }
+        }
+        // Keep draining the log so the server never writes to a closed pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        (out, addr.unwrap())
+    })
+    .await
+    .unwrap();
+    assert!(
+        field(&out, "key id:").unwrap().starts_with("key_test_"),
+        "{out}"
+    );
+    assert!(field(&out, "secret:").is_some(), "{out}");
+    let health = reqwest::get(format!("http://{addr}/health")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(dir.path().join("paycore.db").exists());
+    // The printed key works at once.
+    let api = crate::harness::Api {
+        client: reqwest::Client::new(),
+        base: format!("http://{addr}"),
+        key_id: field(&out, "key id:").unwrap().to_owned(),
+        merchant_id: field(&out, "merchant:").unwrap().to_owned(),
+        secret: crate::harness::Secret::Hmac(
+            paycore::crypto::b64_decode(field(&out, "secret:").unwrap()).unwrap(),
+        ),
+    };
+    let p = api.pay(crate::harness::CARD_OK, 1000, false).await;
+    assert_eq!(p["status"], "succeeded");
+    drop(child);
+
+    // A second start on the same database prints no new key.
+    let out = Command::new("timeout")
+        .args(["1", BIN, "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("key id:"),
+        "a key is printed only on an empty database"
+    );
+}
