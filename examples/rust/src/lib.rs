@@ -1,0 +1,1 @@
+//! Runnable merchant integrations with `paycore-sdk`; see `src/bin/`.
