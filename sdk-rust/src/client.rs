@@ -399,7 +399,7 @@ impl RequestOptions {
 #[non_exhaustive]
 pub struct Response<T> {
     /// The object.
-    pub data: T,
+    pub value: T,
     /// The `Request-Id` of the response.
     pub request_id: Option<String>,
     /// The number of attempts made.
@@ -409,20 +409,20 @@ pub struct Response<T> {
     /// Whether the server replayed a stored response (`Idempotent-Replayed: true`).
     pub replayed: bool,
     /// The HTTP status.
-    pub status: u16,
+    pub http_status: u16,
 }
 
 impl<T> Response<T> {
     /// The object.
     pub fn into_inner(self) -> T {
-        self.data
+        self.value
     }
 }
 
 impl<T> std::ops::Deref for Response<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.data
+        &self.value
     }
 }
 
@@ -671,12 +671,12 @@ impl Client {
                         )
                     })?;
                     return Ok(Response {
-                        data,
+                        value: data,
                         request_id,
                         attempts: attempt,
                         idempotency_key,
                         replayed: header_str(h, "idempotent-replayed") == Some("true"),
-                        status,
+                        http_status: status,
                     });
                 }
             }
