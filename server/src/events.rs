@@ -53,6 +53,48 @@ pub async fn record(
     Ok(id)
 }
 
+/// Writes several events about one object (one statement).
+pub async fn record_many(
+    tx: &mut Transaction<'static, Any>,
+    merchant_id: &str,
+    event_types: &[&'static str],
+    object_id: &str,
+    object: &serde_json::Value,
+) -> Result<(), AppError> {
+    let data = object.to_string();
+    let now = now_unix();
+    let mut sql = String::from(
+        "INSERT INTO events (id, merchant_id, type, object_id, data, created_at) VALUES ",
+    );
+    for i in 0..event_types.len() {
+        let b = i * 6;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6
+        ));
+    }
+    let mut q = sqlx::query(&sql);
+    for t in event_types {
+        q = q
+            .bind(ids::new_id("evt"))
+            .bind(merchant_id)
+            .bind(*t)
+            .bind(object_id)
+            .bind(data.clone())
+            .bind(now);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
 fn event_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
     let data: String = row.try_get("data")?;
     let object: serde_json::Value = serde_json::from_str(&data)

@@ -201,19 +201,6 @@ pub fn payment_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
     }))
 }
 
-async fn load(
-    tx: &mut Transaction<'static, Any>,
-    id: &str,
-    merchant: &str,
-) -> Result<AnyRow, AppError> {
-    sqlx::query("SELECT * FROM payments WHERE id = $1 AND merchant_id = $2")
-        .bind(id)
-        .bind(merchant)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| AppError::not_found("payment", id))
-}
-
 /// Locks the payment row for this transaction (a no-op write: a row lock on
 /// Postgres, the write lock on SQLite) and reads it. 404 if it is not the
 /// merchant's.
@@ -222,17 +209,15 @@ pub async fn lock_and_load(
     id: &str,
     merchant: &str,
 ) -> Result<AnyRow, AppError> {
-    let n = sqlx::query("UPDATE payments SET updated_at = $1 WHERE id = $2 AND merchant_id = $3")
-        .bind(now_unix())
-        .bind(id)
-        .bind(merchant)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(AppError::not_found("payment", id));
-    }
-    load(tx, id, merchant).await
+    sqlx::query(
+        "UPDATE payments SET updated_at = $1 WHERE id = $2 AND merchant_id = $3 RETURNING *",
+    )
+    .bind(now_unix())
+    .bind(id)
+    .bind(merchant)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("payment", id))
 }
 
 fn path_and_query(uri: &Uri) -> String {
@@ -323,11 +308,12 @@ async fn create_inner(
     let metadata_text = serde_json::to_string(&metadata)
         .map_err(|e| AppError::internal(format!("metadata: {e}")))?;
     let (_turn, mut tx) = st.db.begin_write().await?;
-    sqlx::query(
+    let row = sqlx::query(
         "INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, \
          amount_captured, amount_refunded, card_brand, card_last4, card_outcome, customer_email, \
          description, metadata, error_code, error_decline_code, error_message, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
+         RETURNING *",
     )
     .bind(&id)
     .bind(&key.merchant_id)
@@ -349,18 +335,23 @@ async fn create_inner(
     .bind(decline.map(|d| d.decline_code))
     .bind(decline.map(|d| d.message))
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
-    let row = load(&mut tx, &id, &key.merchant_id).await?;
     let object = payment_json(&row)?;
-    events::record(&mut tx, &key.merchant_id, "payment.created", &id, &object).await?;
     let event_type = match status {
         "succeeded" => "payment.succeeded",
         "requires_capture" => "payment.requires_capture",
         "requires_action" => "payment.requires_action",
         _ => "payment.failed",
     };
-    events::record(&mut tx, &key.merchant_id, event_type, &id, &object).await?;
+    events::record_many(
+        &mut tx,
+        &key.merchant_id,
+        &["payment.created", event_type],
+        &id,
+        &object,
+    )
+    .await?;
     let stored = match decline {
         None => claim.complete_in(&mut tx, StatusCode::OK, object).await?,
         Some(d) => {
@@ -507,10 +498,10 @@ async fn transition_inner(
             )));
         }
     };
-    sqlx::query(
+    let row = sqlx::query(
         "UPDATE payments SET status = $1, amount_captured = $2, updated_at = $3, \
          cancellation_reason = COALESCE($7, cancellation_reason) \
-         WHERE id = $4 AND merchant_id = $5 AND status = $6",
+         WHERE id = $4 AND merchant_id = $5 AND status = $6 RETURNING *",
     )
     .bind(new_status)
     .bind(captured)
@@ -519,9 +510,8 @@ async fn transition_inner(
     .bind(&key.merchant_id)
     .bind(&status)
     .bind(cancellation_reason)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
-    let row = load(&mut tx, id, &key.merchant_id).await?;
     let object = payment_json(&row)?;
     events::record(&mut tx, &key.merchant_id, event_type, id, &object).await?;
     let stored = claim.complete_in(&mut tx, StatusCode::OK, object).await?;

@@ -150,27 +150,27 @@ async fn create_inner(
             format!("amount exceeds what is left to refund ({remaining})."),
         ));
     }
-    let updated = sqlx::query(
+    let Some(payment) = sqlx::query(
         "UPDATE payments SET amount_refunded = amount_refunded + $1, updated_at = $2 \
-         WHERE id = $3 AND merchant_id = $4 AND amount_refunded + $1 <= amount_captured",
+         WHERE id = $3 AND merchant_id = $4 AND amount_refunded + $1 <= amount_captured \
+         RETURNING *",
     )
     .bind(amount)
     .bind(now_unix())
     .bind(&req.payment)
     .bind(&key.merchant_id)
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?
-    .rows_affected();
-    if updated != 1 {
+    else {
         return Err(AppError::internal("refund bound changed under a held lock"));
-    }
+    };
     let currency: String = payment.try_get("currency")?;
     let id = ids::new_id("re");
     let metadata_text = serde_json::to_string(&metadata)
         .map_err(|e| AppError::internal(format!("metadata: {e}")))?;
-    sqlx::query(
+    let row = sqlx::query(
         "INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, status, reason, metadata, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'succeeded', $6, $7, $8)",
+         VALUES ($1, $2, $3, $4, $5, 'succeeded', $6, $7, $8) RETURNING *",
     )
     .bind(&id)
     .bind(&key.merchant_id)
@@ -180,18 +180,10 @@ async fn create_inner(
     .bind(req.reason.map(Reason::as_str))
     .bind(metadata_text)
     .bind(now_unix())
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
-    let row = sqlx::query("SELECT * FROM refunds WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
     let object = refund_json(&row)?;
     events::record(&mut tx, &key.merchant_id, "refund.created", &id, &object).await?;
-    let payment = sqlx::query("SELECT * FROM payments WHERE id = $1")
-        .bind(&req.payment)
-        .fetch_one(&mut *tx)
-        .await?;
     let payment_object = payment_json(&payment)?;
     events::record(
         &mut tx,

@@ -32,10 +32,16 @@ impl std::fmt::Debug for Nonces {
     }
 }
 
+/// How long a loaded API key is reused before it is read again (a new key
+/// is usable at once; a key removed from the database stops working within
+/// this time).
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(30);
+
 /// The core's verifier behind the [`Authenticator`] seam.
 pub struct SignatureAuth {
     policy: VerifyPolicy,
     nonces: Nonces,
+    keys: std::sync::Mutex<std::collections::HashMap<String, (ApiKeyRecord, std::time::Instant)>>,
 }
 
 impl std::fmt::Debug for SignatureAuth {
@@ -52,6 +58,28 @@ impl SignatureAuth {
         SignatureAuth {
             policy: VerifyPolicy::default().with_window(window),
             nonces,
+            keys: std::sync::Mutex::default(),
+        }
+    }
+
+    fn cached(&self, key_id: &str) -> Option<ApiKeyRecord> {
+        let map = self.keys.lock().ok()?;
+        let (record, at) = map.get(key_id)?;
+        (at.elapsed() < KEY_CACHE_TTL).then(|| record.clone())
+    }
+
+    fn remember(&self, record: &ApiKeyRecord) {
+        if let Ok(mut map) = self.keys.lock() {
+            if map.len() >= 10_000 {
+                map.retain(|_, (_, at)| at.elapsed() < KEY_CACHE_TTL);
+                if map.len() >= 10_000 {
+                    map.clear();
+                }
+            }
+            map.insert(
+                record.key_id.clone(),
+                (record.clone(), std::time::Instant::now()),
+            );
         }
     }
 }
@@ -100,8 +128,19 @@ impl Authenticator for SignatureAuth {
                 peek_key_id(&req, &self.policy)
             }
             .map_err(|e| fail(e.code(), None))?;
-            let record = match db::load_key(&state.db, &key_id).await {
-                Ok(Some(r)) => r,
+            let cached = self.cached(&key_id);
+            let hit = cached.is_some();
+            let loaded = match cached {
+                Some(r) => Ok(Some(r)),
+                None => db::load_key(&state.db, &key_id).await,
+            };
+            let record = match loaded {
+                Ok(Some(r)) => {
+                    if !hit {
+                        self.remember(&r);
+                    }
+                    r
+                }
                 Ok(None) => return Err(fail("key_unknown", Some(&key_id))),
                 Err(e) => {
                     tracing::error!(error = %e, "loading an API key failed");
