@@ -134,7 +134,7 @@ pub struct Payment {
     pub object: String,
     /// In minor units.
     pub amount: i64,
-    /// Lower-case ISO 4217 code as sent.
+    /// ISO 4217 code (upper case, as the server stores it).
     pub currency: String,
     /// Decimal places of the currency.
     pub currency_exponent: Option<u32>,
