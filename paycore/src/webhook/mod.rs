@@ -119,6 +119,30 @@ impl Scheme {
     pub fn has_timestamp(self) -> bool {
         matches!(self, Scheme::StandardWebhooks | Scheme::Stripe)
     }
+
+    /// Every header [`WebhookVerifier::verify`] may read for this scheme,
+    /// lower-case (Standard Webhooks: the `webhook-*` and the `svix-*`
+    /// families).
+    ///
+    /// A binding holding a foreign header map can extract just these fields
+    /// (matching names ASCII case-insensitively, keeping repeated fields in
+    /// order) and verify against the extract: the outcome is the same as
+    /// against the whole map.
+    ///
+    /// ```
+    /// use paycore::webhook::Scheme;
+    /// assert_eq!(Scheme::Stripe.header_names(), ["stripe-signature"]);
+    /// assert_eq!(Scheme::StandardWebhooks.header_names().len(), 6);
+    /// ```
+    pub fn header_names(self) -> &'static [&'static str] {
+        match self {
+            Scheme::StandardWebhooks => standard::HEADER_NAMES,
+            Scheme::Stripe => &[stripe::HEADER],
+            Scheme::GitHub => &[simple::GITHUB],
+            Scheme::Shopify => &[simple::SHOPIFY],
+            Scheme::Razorpay => &[simple::RAZORPAY],
+        }
+    }
 }
 
 impl fmt::Display for Scheme {
@@ -456,6 +480,58 @@ mod tests {
             "paypal".parse::<Scheme>().unwrap_err(),
             WebhookError::UnknownScheme
         );
+    }
+
+    #[test]
+    fn header_names_cover_what_verify_reads() {
+        for scheme in Scheme::ALL {
+            let names = scheme.header_names();
+            if matches!(scheme, Scheme::GitHub | Scheme::Shopify | Scheme::Razorpay) {
+                assert_eq!(names, [simple::header(scheme)]);
+            }
+            let signer =
+                WebhookSigner::new(scheme, &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]).unwrap();
+            let mut headers = signer.sign("msg_1", 1000, b"{}").unwrap();
+            headers.push(("Content-Type".into(), "application/json".into()));
+            let verifier = WebhookVerifier::new(
+                scheme,
+                &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+                Options::default(),
+            )
+            .unwrap();
+            // Every header the signer sends is one the verifier names, and an
+            // extract of the named headers verifies like the whole set.
+            for (name, _) in &headers[..headers.len() - 1] {
+                assert!(
+                    names.contains(&name.to_ascii_lowercase().as_str()),
+                    "{name}"
+                );
+            }
+            let extract: Vec<_> = headers
+                .iter()
+                .filter(|(n, _)| names.iter().any(|m| n.eq_ignore_ascii_case(m)))
+                .cloned()
+                .collect();
+            assert!(verifier.verify(b"{}", &extract, 1000).is_ok(), "{scheme}");
+            // Dropping any named header changes the outcome.
+            for i in 0..extract.len() {
+                let mut fewer = extract.clone();
+                fewer.remove(i);
+                assert!(
+                    verifier.verify(b"{}", &fewer, 1000).is_err(),
+                    "{scheme} {i}"
+                );
+            }
+        }
+        // The Svix family is named too.
+        let svix = [
+            ("svix-id", "msg_1"),
+            ("svix-timestamp", "1000"),
+            ("svix-signature", "v1,x"),
+        ];
+        for (n, _) in svix {
+            assert!(Scheme::StandardWebhooks.header_names().contains(&n));
+        }
     }
 
     #[test]

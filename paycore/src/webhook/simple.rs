@@ -16,12 +16,19 @@ use crate::crypto::{
     HMAC_SHA256_LEN, HmacSha256Key, b64_decode_into, b64_encode, ct_eq, hex_encode,
 };
 
+/// GitHub's header name, lower-case.
+pub(super) const GITHUB: &str = "x-hub-signature-256";
+/// Shopify's header name, lower-case.
+pub(super) const SHOPIFY: &str = "x-shopify-hmac-sha256";
+/// Razorpay's header name, lower-case.
+pub(super) const RAZORPAY: &str = "x-razorpay-signature";
+
 /// The header name (lower-case) of a simple scheme.
-fn header(scheme: Scheme) -> &'static str {
+pub(super) fn header(scheme: Scheme) -> &'static str {
     match scheme {
-        Scheme::Shopify => "x-shopify-hmac-sha256",
-        Scheme::Razorpay => "x-razorpay-signature",
-        _ => "x-hub-signature-256",
+        Scheme::Shopify => SHOPIFY,
+        Scheme::Razorpay => RAZORPAY,
+        _ => GITHUB,
     }
 }
 

@@ -33,6 +33,16 @@ const SVIX: Family = Family {
     signature: "svix-signature",
 };
 
+/// Every header the verifier may read, lower-case.
+pub(super) const HEADER_NAMES: &[&str] = &[
+    STANDARD.id,
+    STANDARD.timestamp,
+    STANDARD.signature,
+    SVIX.id,
+    SVIX.timestamp,
+    SVIX.signature,
+];
+
 /// The header family and the `id` value: the `webhook-*` family if any of its
 /// headers is present, else `svix-*` if any of those is, else `webhook-*`
 /// (whose names the errors then report). The common case costs one lookup.
