@@ -677,3 +677,31 @@ fn error_codes_are_stable_and_unique() {
     assert!(codes.contains(k.code()));
     assert_eq!(k.stage(), Stage::Dispatch);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_rate_limiter_gives_a_typed_rate_limited_error() {
+    let srv = TestServer::start().await;
+    // starter: 10 requests per minute; a wait of ~6 s does not fit a 1 s deadline
+    let c = srv
+        .builder_for("starter", Plan::Starter, true)
+        .await
+        .deadline(Some(Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    let mut refused = None;
+    for _ in 0..15 {
+        if let Err(e) = c.payments().list(&ListParams::new()).await {
+            refused = Some(e);
+            break;
+        }
+    }
+    let err = refused.expect("the starter plan refuses within 15 requests");
+    assert!(
+        matches!(err.kind(), ErrorKind::RateLimited { retry_after: Some(d), .. } if !d.is_zero()),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(err.retry_reason().map(|r| r.code()), Some("deadline"));
+    assert_eq!(err.attempts(), 1);
+    assert!(err.request_id().is_some());
+}
