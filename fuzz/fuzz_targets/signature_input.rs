@@ -9,7 +9,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(members) = parse_signature_input(s) {
+    // A leading space means the same Dictionary but takes sfv's path
+    // instead of the canonical-form fast path: both must agree exactly.
+    let parsed = parse_signature_input(s);
+    assert_eq!(parsed, parse_signature_input(&format!(" {s}")));
+    if let Ok(members) = parsed {
         for (_, params) in &members {
             // Re-serialized parameters must parse again.
             let again = format!("x={}", params.serialized());

@@ -119,11 +119,47 @@ pub fn write_content_digest(body: &[u8], algorithm: DigestAlgorithm, out: &mut S
 /// Every supported algorithm present must match; unknown algorithms are
 /// ignored. Returns the algorithms that were checked (at least one).
 pub fn check_content_digest(value: &str, body: &[u8]) -> Result<Vec<DigestAlgorithm>, DigestError> {
-    const ALGS: [DigestAlgorithm; 2] = [DigestAlgorithm::Sha256, DigestAlgorithm::Sha512];
+    let checked = check(value, body)?;
+    Ok(ALGS
+        .into_iter()
+        .zip(checked)
+        .filter_map(|(alg, c)| c.then_some(alg))
+        .collect())
+}
+
+/// [`check_content_digest`] without listing the algorithms checked (the
+/// verifier's path: no allocation).
+pub(crate) fn verify_content_digest(value: &str, body: &[u8]) -> Result<(), DigestError> {
+    check(value, body).map(|_| ())
+}
+
+const ALGS: [DigestAlgorithm; 2] = [DigestAlgorithm::Sha256, DigestAlgorithm::Sha512];
+
+/// Which of [`ALGS`] were present and matched (at least one).
+fn check(value: &str, body: &[u8]) -> Result<[bool; 2], DigestError> {
+    // One member (the usual case): compare from the stack, no allocation.
+    let mut buf = [0; FAST_MAX];
+    if let Some((key, len)) = single_member(value, &mut buf) {
+        let received = buf.get(..len).unwrap_or_default();
+        let (ok, alg) = match DigestAlgorithm::from_name(key) {
+            Some(alg @ DigestAlgorithm::Sha256) => (ct_eq(&sha256(&[body]), received), alg),
+            Some(alg @ DigestAlgorithm::Sha512) => (ct_eq(&sha512(&[body]), received), alg),
+            None => return Err(DigestError::Unsupported),
+        };
+        if !ok {
+            return Err(DigestError::Mismatch {
+                algorithm: alg.name(),
+            });
+        }
+        return Ok([
+            alg == DigestAlgorithm::Sha256,
+            alg == DigestAlgorithm::Sha512,
+        ]);
+    }
     let slots = dict_byte_sequences(value, [ALGS[0].name(), ALGS[1].name()])
         .map_err(|_| DigestError::Malformed)?;
-    let mut checked = Vec::with_capacity(2);
-    for (alg, slot) in ALGS.into_iter().zip(slots) {
+    let mut checked = [false; 2];
+    for ((alg, slot), done) in ALGS.into_iter().zip(slots).zip(&mut checked) {
         let received = match slot {
             Member::Absent => continue,
             Member::Bytes(b) => b,
@@ -138,9 +174,9 @@ pub fn check_content_digest(value: &str, body: &[u8]) -> Result<Vec<DigestAlgori
                 algorithm: alg.name(),
             });
         }
-        checked.push(alg);
+        *done = true;
     }
-    if checked.is_empty() {
+    if checked == [false; 2] {
         return Err(DigestError::Unsupported);
     }
     Ok(checked)
@@ -163,6 +199,69 @@ pub(crate) enum Member {
 /// Dictionaries of Byte Sequences (`Content-Digest`, `Signature`). The whole
 /// value is still validated.
 pub(crate) fn dict_byte_sequences<const N: usize>(
+    value: &str,
+    keys: [&str; N],
+) -> Result<[Member; N], sfv::Error> {
+    if let Some(slots) = single_byte_sequence(value, keys) {
+        return Ok(slots);
+    }
+    dict_byte_sequences_sfv(value, keys)
+}
+
+/// The strict fast path of [`dict_byte_sequences`]: `None` unless `value` is
+/// exactly one member `key=:base64:` (key as RFC 9651 §3.1.2 has it, no
+/// parameters, no whitespace) whose base64 decodes under the same rules sfv
+/// applies (standard alphabet, padding optional, trailing bits allowed).
+/// sfv parses such a value to that one member with those bytes; anything
+/// else is left to sfv.
+fn single_byte_sequence<const N: usize>(value: &str, keys: [&str; N]) -> Option<[Member; N]> {
+    let mut buf = [0; FAST_MAX];
+    let (key, len) = single_member(value, &mut buf)?;
+    let mut slots = std::array::from_fn(|_| Member::Absent);
+    if let Some(slot) = keys
+        .iter()
+        .position(|k| *k == key)
+        .and_then(|i| slots.get_mut(i))
+    {
+        *slot = Member::Bytes(buf.get(..len)?.to_vec());
+    }
+    Some(slots)
+}
+
+/// The most bytes the fast path decodes (on the stack); longer members go
+/// to sfv.
+const FAST_MAX: usize = 96;
+
+/// The fast path's parser: the key and the decoded length (into `buf`), or
+/// `None` (including when the bytes do not fit `buf`).
+fn single_member<'a>(value: &'a str, buf: &mut [u8; FAST_MAX]) -> Option<(&'a str, usize)> {
+    use base64::Engine as _;
+    const SFV_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    // A key holds no '=', so the first '=' must open "=:".
+    let (key, rest) = value.split_at(value.bytes().position(|b| b == b'=')?);
+    let encoded = rest.strip_prefix("=:")?.strip_suffix(':')?;
+    let mut kb = key.bytes();
+    if !kb
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b == b'*')
+        || !kb.all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.' | b'*')
+        })
+        || encoded.contains(':')
+    {
+        return None;
+    }
+    let len = SFV_BASE64.decode_slice(encoded, buf).ok()?;
+    Some((key, len))
+}
+
+/// [`dict_byte_sequences`] with sfv only (no fast path).
+fn dict_byte_sequences_sfv<const N: usize>(
     value: &str,
     keys: [&str; N],
 ) -> Result<[Member; N], sfv::Error> {
@@ -230,6 +329,54 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
     use super::*;
 
+    /// The one-member fast path agrees with sfv, and leaves everything else
+    /// (several members, parameters, whitespace, bad base64) to it.
+    #[test]
+    fn fast_path_agrees_with_sfv() {
+        let keys = ["sha-256", "sig1"];
+        for (value, fast) in [
+            (
+                "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:",
+                true,
+            ),
+            ("sig1=:AQID:", true),
+            ("sig1=:AQI:", true),
+            ("sig1=:AQJ=:", true),
+            ("sig1=::", true),
+            ("other=:AQID:", true),
+            ("*x.y_z-1=:AQID:", true),
+            ("sig1=:AQ=I:", false),
+            ("sig1=:AQ I:", false),
+            ("sig1=:AQ-_:", false),
+            ("sig1=:AQID", false),
+            ("sig1=:AQ:D:", false),
+            ("Sig1=:AQID:", false),
+            ("1sig=:AQID:", false),
+            ("=:AQID:", false),
+            ("sig1=AQID:", false),
+            ("sig1=x=:AQID:", false),
+            ("sig1:", false),
+            (" sig1=:AQID:", false),
+            ("sig1=:AQID: ", false),
+            ("sig1=:AQID:;p=1", false),
+            ("sig1=:AQID:, sig2=:BA==:", false),
+            ("sig1=:AQID:, sig1=:BA==:", false),
+            ("sig1=:AQID:,", false),
+            ("sig1=?1, x=:AQID:", false),
+            (&format!("sig1=:{}:", "A".repeat(128)), true),
+            (&format!("sig1=:{}:", "A".repeat(129)), false),
+            (&format!("sig1=:{}:", "A".repeat(132)), false),
+        ] {
+            let got = single_byte_sequence(value, keys);
+            assert_eq!(got.is_some(), fast, "{value}");
+            let slow = dict_byte_sequences_sfv(value, keys);
+            if let Some(got) = got {
+                assert_eq!(Ok(got), slow.as_ref().map_err(|_| ()).cloned(), "{value}");
+            }
+            assert_eq!(dict_byte_sequences(value, keys).ok(), slow.ok(), "{value}");
+        }
+    }
+
     #[test]
     fn sha512_round_trip_and_unknown_ignored() {
         let body = b"abc";
@@ -237,6 +384,11 @@ mod tests {
         assert_eq!(
             check_content_digest(&v, body).unwrap(),
             vec![DigestAlgorithm::Sha512]
+        );
+        let two = format!("{v}, {}", content_digest(body, DigestAlgorithm::Sha256));
+        assert_eq!(
+            check_content_digest(&two, body).unwrap(),
+            vec![DigestAlgorithm::Sha256, DigestAlgorithm::Sha512]
         );
         let both = format!("md5=:AAAA:, {v}, unixsum=1");
         assert!(check_content_digest(&both, body).is_ok());
@@ -259,5 +411,43 @@ mod tests {
             Err(DigestError::Unsupported)
         );
         assert_eq!(check_content_digest("(", body), Err(DigestError::Malformed));
+        // The one-member path and the general path agree.
+        for v in [
+            content_digest(body, DigestAlgorithm::Sha256),
+            content_digest(body, DigestAlgorithm::Sha512),
+            content_digest(b"other", DigestAlgorithm::Sha512),
+            "sha-256=:AAAA:".to_owned(),
+            "md5=:AAAA:".to_owned(),
+            "sha-256=:AAAA".to_owned(),
+            format!("sha-512=:{}:", "A".repeat(200)),
+        ] {
+            let mut buf = [0; FAST_MAX];
+            let general = dict_byte_sequences_sfv(&v, ["sha-256", "sha-512"]).map(|slots| {
+                let mut checked = [false; 2];
+                let mut result = Ok(());
+                for ((alg, slot), done) in ALGS.into_iter().zip(slots).zip(&mut checked) {
+                    if let Member::Bytes(b) = slot {
+                        let d = match alg {
+                            DigestAlgorithm::Sha256 => sha256(&[body]).to_vec(),
+                            DigestAlgorithm::Sha512 => sha512(&[body]).to_vec(),
+                        };
+                        if d != b && result.is_ok() {
+                            result = Err(DigestError::Mismatch {
+                                algorithm: alg.name(),
+                            });
+                        }
+                        *done = true;
+                    }
+                }
+                match result {
+                    Err(e) => Err(e),
+                    Ok(()) if checked == [false; 2] => Err(DigestError::Unsupported),
+                    Ok(()) => Ok(checked),
+                }
+            });
+            let general = general.unwrap_or(Err(DigestError::Malformed));
+            assert_eq!(check(&v, body), general, "{v}");
+            let _ = single_member(&v, &mut buf);
+        }
     }
 }

@@ -75,21 +75,68 @@ pub struct Component {
 }
 
 /// Identifiers used on every request, kept static so that building the
-/// profile's components allocates nothing: `(name, serialized identifier)`.
-const STATIC_IDS: [(&str, &str); 12] = [
-    ("@method", "\"@method\""),
-    ("@authority", "\"@authority\""),
-    ("@path", "\"@path\""),
-    ("@query", "\"@query\""),
-    ("@target-uri", "\"@target-uri\""),
-    ("@scheme", "\"@scheme\""),
-    ("@request-target", "\"@request-target\""),
-    ("@status", "\"@status\""),
-    ("content-digest", "\"content-digest\""),
-    ("content-type", "\"content-type\""),
-    ("idempotency-key", "\"idempotency-key\""),
-    ("date", "\"date\""),
-];
+/// profile's components allocates nothing (and validates nothing twice):
+/// `(which, name, serialized identifier)`.
+fn known(name: &str) -> Option<(Which, &'static str, &'static str)> {
+    Some(match name {
+        "@method" => (Which::Method, "@method", "\"@method\""),
+        "@authority" => (Which::Authority, "@authority", "\"@authority\""),
+        "@path" => (Which::Path, "@path", "\"@path\""),
+        "@query" => (Which::Query, "@query", "\"@query\""),
+        "@target-uri" => (Which::TargetUri, "@target-uri", "\"@target-uri\""),
+        "@scheme" => (Which::Scheme, "@scheme", "\"@scheme\""),
+        "@request-target" => (
+            Which::RequestTarget,
+            "@request-target",
+            "\"@request-target\"",
+        ),
+        "@status" => (Which::Status, "@status", "\"@status\""),
+        "content-digest" => (Which::Field, "content-digest", "\"content-digest\""),
+        "content-type" => (Which::Field, "content-type", "\"content-type\""),
+        "idempotency-key" => (Which::Field, "idempotency-key", "\"idempotency-key\""),
+        "date" => (Which::Field, "date", "\"date\""),
+        _ => return None,
+    })
+}
+
+/// What kind of component `name` is: a supported derived component or a
+/// lower-case field name.
+fn classify(name: &str) -> Option<Which> {
+    match name {
+        "@method" => Some(Which::Method),
+        "@target-uri" => Some(Which::TargetUri),
+        "@authority" => Some(Which::Authority),
+        "@scheme" => Some(Which::Scheme),
+        "@request-target" => Some(Which::RequestTarget),
+        "@path" => Some(Which::Path),
+        "@query" => Some(Which::Query),
+        "@query-param" => Some(Which::QueryParam),
+        "@status" => Some(Which::Status),
+        n if n.starts_with('@') => None,
+        n if !n.is_empty()
+            && n.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b)
+            }) =>
+        {
+            Some(Which::Field)
+        }
+        _ => None,
+    }
+}
+
+/// `v` without leading and trailing SP and HTAB (RFC 9421 §2.1).
+fn trim_sp_htab(v: &str) -> &str {
+    let b = v.as_bytes();
+    let start = b
+        .iter()
+        .position(|&c| c != b' ' && c != b'\t')
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| c != b' ' && c != b'\t')
+        .map_or(start, |i| i.saturating_add(1));
+    v.get(start..end).unwrap_or("")
+}
 
 impl Component {
     /// A component by name: a derived component (`@method`, `@target-uri`,
@@ -106,32 +153,8 @@ impl Component {
     }
 
     fn build(name: &str, param_name: Option<&str>) -> Result<Self, BaseError> {
-        let unsupported = || BaseError::UnsupportedComponent(name.to_owned());
-        let which = match name {
-            "@method" => Which::Method,
-            "@target-uri" => Which::TargetUri,
-            "@authority" => Which::Authority,
-            "@scheme" => Which::Scheme,
-            "@request-target" => Which::RequestTarget,
-            "@path" => Which::Path,
-            "@query" => Which::Query,
-            "@query-param" => Which::QueryParam,
-            "@status" => Which::Status,
-            n if n.starts_with('@') => return Err(unsupported()),
-            n if !n.is_empty()
-                && n.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b)
-                }) =>
-            {
-                Which::Field
-            }
-            _ => return Err(unsupported()),
-        };
-        if (which == Which::QueryParam) != param_name.is_some() {
-            return Err(unsupported());
-        }
         if param_name.is_none() {
-            if let Some((n, id)) = STATIC_IDS.iter().find(|(n, _)| *n == name) {
+            if let Some((which, n, id)) = known(name) {
                 return Ok(Component {
                     which,
                     name: Cow::Borrowed(n),
@@ -139,6 +162,11 @@ impl Component {
                     serialized: Cow::Borrowed(id),
                 });
             }
+        }
+        let unsupported = || BaseError::UnsupportedComponent(name.to_owned());
+        let which = classify(name).ok_or_else(unsupported)?;
+        if (which == Which::QueryParam) != param_name.is_some() {
+            return Err(unsupported());
         }
         let sname = StringRef::from_str(name).map_err(|_| unsupported())?;
         let mut serialized = String::with_capacity(name.len() + 2);
@@ -201,8 +229,9 @@ impl Component {
                         out.push_str(", ");
                     }
                     first = false;
-                    let v = v.trim_matches([' ', '\t']);
-                    bad |= v.contains(['\r', '\n']);
+                    let v = trim_sp_htab(v);
+                    let vb = v.as_bytes();
+                    bad |= vb.contains(&b'\r') || vb.contains(&b'\n');
                     out.push_str(v);
                 });
                 if first {
@@ -293,16 +322,54 @@ impl Component {
 ///
 /// Parsed values keep every parameter (known or not) in their order for the
 /// `@signature-params` line; the known ones are also available typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignatureParams {
     components: Vec<Component>,
     created: Option<i64>,
     expires: Option<i64>,
-    key_id: Option<String>,
-    nonce: Option<String>,
-    alg: Option<String>,
-    tag: Option<String>,
-    serialized: String,
+    /// The serialized inner list (`..serialized_len`), then the values of
+    /// `keyid`, `nonce`, `alg` and `tag` in that order: one allocation for
+    /// all the text. The layout is a function of the values, so the derived
+    /// equality is equality of the values.
+    text: String,
+    serialized_len: usize,
+    /// Where `keyid`, `nonce`, `alg` and `tag` lie in `text`.
+    strings: [Option<(usize, usize)>; 4],
+}
+
+const KEY_ID: usize = 0;
+const NONCE: usize = 1;
+const ALG: usize = 2;
+const TAG: usize = 3;
+
+/// Appends the string values to `text`, returning their ranges.
+fn append_strings(text: &mut String, values: [Option<&str>; 4]) -> [Option<(usize, usize)>; 4] {
+    values.map(|v| {
+        v.map(|v| {
+            let start = text.len();
+            text.push_str(v);
+            (start, text.len())
+        })
+    })
+}
+
+fn strings_len(values: &[Option<&str>; 4]) -> usize {
+    values.iter().flatten().map(|v| v.len()).sum()
+}
+
+impl std::fmt::Debug for SignatureParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignatureParams")
+            .field("components", &self.components)
+            .field("created", &self.created)
+            .field("expires", &self.expires)
+            .field("key_id", &self.key_id())
+            .field("nonce", &self.nonce())
+            .field("alg", &self.alg())
+            .field("tag", &self.tag())
+            .field("serialized", &self.serialized())
+            .finish()
+    }
 }
 
 /// The metadata parameters to serialize with [`SignatureParams::new`], in
@@ -334,7 +401,8 @@ impl SignatureParams {
     /// a component is listed twice.
     pub fn new(components: Vec<Component>, values: ParamValues<'_>) -> Result<Self, BaseError> {
         check_duplicates(&components)?;
-        let mut serialized = String::with_capacity(160);
+        let strings = [values.key_id, values.nonce, values.alg, values.tag];
+        let mut serialized = String::with_capacity(strings_len(&strings).saturating_add(200));
         {
             let mut list = ListSerializer::with_buffer(&mut serialized);
             let mut inner = list.inner_list();
@@ -363,15 +431,15 @@ impl SignatureParams {
             }
             let _ = ps.finish();
         }
+        let serialized_len = serialized.len();
+        let strings = append_strings(&mut serialized, strings);
         Ok(SignatureParams {
             components,
             created: values.created,
             expires: values.expires,
-            key_id: values.key_id.map(str::to_owned),
-            nonce: values.nonce.map(str::to_owned),
-            alg: values.alg.map(str::to_owned),
-            tag: values.tag.map(str::to_owned),
-            serialized,
+            text: serialized,
+            serialized_len,
+            strings,
         })
     }
 
@@ -386,44 +454,68 @@ impl SignatureParams {
             components.push(Component::from_raw(item).map_err(ParamsError::Component)?);
         }
         check_duplicates(&components).map_err(ParamsError::Component)?;
-        let mut p = SignatureParams {
-            components,
-            created: None,
-            expires: None,
-            key_id: None,
-            nonce: None,
-            alg: None,
-            tag: None,
-            serialized: String::with_capacity(200),
-        };
+        let (mut created, mut expires) = (None, None);
+        let mut strings: [Option<&str>; 4] = [None; 4];
         for (k, v) in &list.params {
             let int = || v.as_integer().map(i64::from).ok_or(ParamsError::Malformed);
             let string = || {
                 v.as_string()
-                    .map(|s| s.as_str().to_owned())
+                    .map(|s| Some(s.as_str()))
                     .ok_or(ParamsError::Malformed)
             };
-            match k.as_str() {
-                "created" => p.created = Some(int()?),
-                "expires" => p.expires = Some(int()?),
-                "keyid" => p.key_id = Some(string()?),
-                "nonce" => p.nonce = Some(string()?),
-                "alg" => p.alg = Some(string()?),
-                "tag" => p.tag = Some(string()?),
-                _ => {}
+            let slot = match k.as_str() {
+                "created" => {
+                    created = Some(int()?);
+                    continue;
+                }
+                "expires" => {
+                    expires = Some(int()?);
+                    continue;
+                }
+                "keyid" => KEY_ID,
+                "nonce" => NONCE,
+                "alg" => ALG,
+                "tag" => TAG,
+                _ => continue,
+            };
+            if let Some(s) = strings.get_mut(slot) {
+                *s = string()?;
             }
         }
-        let mut list_ser = ListSerializer::with_buffer(&mut p.serialized);
-        let mut inner = list_ser.inner_list();
-        for item in &list.items {
-            let _ = inner
-                .bare_item(&item.bare)
-                .parameters(item.params.iter().map(|(k, v)| (*k, v)));
+        let extra = strings_len(&strings);
+        let mut text =
+            String::with_capacity(list.canonical.map_or(200, str::len).saturating_add(extra));
+        match list.canonical {
+            // The scanner proved the raw text is the serialization.
+            Some(canonical) => text.push_str(canonical),
+            None => {
+                let mut list_ser = ListSerializer::with_buffer(&mut text);
+                let mut inner = list_ser.inner_list();
+                for item in &list.items {
+                    let _ = inner
+                        .bare_item(&item.bare)
+                        .parameters(item.params.iter().map(|(k, v)| (*k, v)));
+                }
+                let _ = inner
+                    .finish()
+                    .parameters(list.params.iter().map(|(k, v)| (*k, v)));
+            }
         }
-        let _ = inner
-            .finish()
-            .parameters(list.params.iter().map(|(k, v)| (*k, v)));
-        Ok(p)
+        let serialized_len = text.len();
+        let strings = append_strings(&mut text, strings);
+        Ok(SignatureParams {
+            components,
+            created,
+            expires,
+            text,
+            serialized_len,
+            strings,
+        })
+    }
+
+    fn string(&self, slot: usize) -> Option<&str> {
+        let (start, end) = self.strings.get(slot).copied().flatten()?;
+        self.text.get(start..end)
     }
 
     /// The covered components, in order.
@@ -443,28 +535,28 @@ impl SignatureParams {
 
     /// `keyid`.
     pub fn key_id(&self) -> Option<&str> {
-        self.key_id.as_deref()
+        self.string(KEY_ID)
     }
 
     /// `nonce`.
     pub fn nonce(&self) -> Option<&str> {
-        self.nonce.as_deref()
+        self.string(NONCE)
     }
 
     /// `alg`.
     pub fn alg(&self) -> Option<&str> {
-        self.alg.as_deref()
+        self.string(ALG)
     }
 
     /// `tag`.
     pub fn tag(&self) -> Option<&str> {
-        self.tag.as_deref()
+        self.string(TAG)
     }
 
     /// The serialized inner list: the value of `@signature-params` and of the
     /// `Signature-Input` member, e.g. `("@method");created=1;keyid="k"`.
     pub fn serialized(&self) -> &str {
-        &self.serialized
+        self.text.get(..self.serialized_len).unwrap_or_default()
     }
 
     /// Whether the component named `name` (no parameters) is covered.
@@ -529,7 +621,7 @@ pub fn write_signature_base(
         c.write_lines(msg, out)?;
     }
     out.push_str("\"@signature-params\": ");
-    out.push_str(&params.serialized);
+    out.push_str(params.serialized());
     Ok(())
 }
 
@@ -591,6 +683,37 @@ mod tests {
             signature_base(&req, &params),
             Err(BaseError::MissingComponent("\"@status\"".into()))
         );
+    }
+
+    /// The static identifiers are what the general path would build.
+    #[test]
+    fn known_ids_match_general_path() {
+        for n in [
+            "@method",
+            "@authority",
+            "@path",
+            "@query",
+            "@target-uri",
+            "@scheme",
+            "@request-target",
+            "@status",
+            "content-digest",
+            "content-type",
+            "idempotency-key",
+            "date",
+        ] {
+            let (which, name, id) = known(n).unwrap();
+            assert_eq!(Some(which), classify(n), "{n}");
+            assert_eq!(name, n);
+            assert_eq!(id, format!("\"{n}\""));
+            let c = Component::new(n).unwrap();
+            assert_eq!((c.name(), c.identifier()), (n, id));
+        }
+        assert_eq!(known("@query-param"), None);
+        assert_eq!(trim_sp_htab(" \t a b\t "), "a b");
+        assert_eq!(trim_sp_htab(" \t "), "");
+        assert_eq!(trim_sp_htab(""), "");
+        assert_eq!(trim_sp_htab("\u{a0}x\u{a0}"), "\u{a0}x\u{a0}");
     }
 
     /// RFC 9421 §2.2.8 examples, plus a repeated name.

@@ -43,7 +43,13 @@ impl<'a> RequestUrl<'a> {
         if url.bytes().any(|b| !(0x21..0x7f).contains(&b)) {
             return Err(UrlError::Invalid);
         }
-        let (scheme, rest) = url.split_once("://").ok_or(UrlError::Invalid)?;
+        // The scheme holds no ':', so the first ':' must open "://".
+        let colon = url
+            .bytes()
+            .position(|b| b == b':')
+            .ok_or(UrlError::Invalid)?;
+        let (scheme, rest) = url.split_at(colon);
+        let rest = rest.strip_prefix("://").ok_or(UrlError::Invalid)?;
         let mut sb = scheme.bytes();
         if !sb.next().is_some_and(|b| b.is_ascii_alphabetic())
             || !sb.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
@@ -51,14 +57,25 @@ impl<'a> RequestUrl<'a> {
             return Err(UrlError::Invalid);
         }
         let scheme = lower(scheme);
-        let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let auth_end = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'?' | b'#'))
+            .unwrap_or(rest.len());
         let (authority, rest) = rest.split_at(auth_end);
-        let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
-        let (path, query) = match rest.split_once('?') {
-            Some((p, q)) => (p, Some(q)),
-            None => (rest, None),
+        // The path ends at the first '?' or '#'; the query at the next '#'.
+        let path_end = rest
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(rest.len());
+        let (path, tail) = rest.split_at(path_end);
+        let query = tail.strip_prefix('?').map(|q| {
+            let end = q.bytes().position(|b| b == b'#').unwrap_or(q.len());
+            q.split_at(end).0
+        });
+        let host_port = match authority.bytes().rposition(|b| b == b'@') {
+            Some(at) => authority.split_at(at).1.get(1..).unwrap_or_default(),
+            None => authority,
         };
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
         let (host, port) = split_host_port(host_port)?;
         if host.is_empty() {
             return Err(UrlError::Invalid);
@@ -131,7 +148,7 @@ fn split_host_port(hp: &str) -> Result<(&str, Option<&str>), UrlError> {
             return Err(UrlError::Invalid);
         }
     }
-    if host.contains([':', '[', ']']) && !host.starts_with('[') {
+    if host.bytes().any(|b| matches!(b, b':' | b'[' | b']')) && !host.starts_with('[') {
         return Err(UrlError::Invalid);
     }
     Ok((host, port))
@@ -252,11 +269,30 @@ mod tests {
         assert_eq!(u.authority(), "example.com:8080");
         assert_eq!(u.path(), "/");
         assert_eq!(u.query(), None);
+        for (url, path, query) in [
+            ("https://a/p#f?x", "/p", None),
+            ("https://a/p?x#f?y", "/p", Some("x")),
+            ("https://a/p?x?y#", "/p", Some("x?y")),
+            ("https://a?x", "/", Some("x")),
+            ("https://a#?x", "/", None),
+            ("https://a/p?#x", "/p", Some("")),
+            ("https://u@v@a/", "/", None),
+        ] {
+            let u = RequestUrl::parse(url).unwrap();
+            assert_eq!((u.path(), u.query()), (path, query), "{url}");
+            assert_eq!(u.authority(), "a", "{url}");
+        }
         let u = RequestUrl::parse("https://[::1]:8443/?").unwrap();
         assert_eq!(u.authority(), "[::1]:8443");
         assert_eq!(u.query(), Some(""));
         for bad in [
             "/foo",
+            "https:/a/",
+            "https:a://b/",
+            "ht:tps://a/",
+            "https//a/",
+            "https",
+            "://a/",
             "https://",
             "https://:80/",
             "https://a:b/",

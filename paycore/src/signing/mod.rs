@@ -32,7 +32,9 @@
 //! downgrade; an absent `alg` means the key's), compares in constant time,
 //! and records the nonce in a [`NonceStore`] until the signature leaves its
 //! window. [`verify_signature`] does all but the nonce check, for servers
-//! whose store is asynchronous. Every refusal has a stable code
+//! whose store is asynchronous; servers that fetch keys asynchronously call
+//! [`select_signature`] (read its key id), then [`verify_selected`], which
+//! parses the signature headers once. Every refusal has a stable code
 //! ([`VerifyError::code`]) and carries the verifier's signature base when it
 //! got that far, so a signer can diff it with the base it signed.
 //!
@@ -91,8 +93,8 @@ pub use message::{HttpMessage, RequestUrl, UrlError};
 pub use nonce::{MemoryNonceStore, NonceStore, NonceStoreError};
 pub use sign::{Request, SignError, SignedRequest, encode_nonce, profile_components, sign_request};
 pub use verify::{
-    KeyLookup, Verified, VerifyError, VerifyFailure, VerifyPolicy, peek_key_id, verify_request,
-    verify_signature,
+    KeyLookup, SelectedSignature, Verified, VerifyError, VerifyFailure, VerifyPolicy, peek_key_id,
+    select_signature, verify_request, verify_selected, verify_signature,
 };
 
 /// The `tag` parameter naming the profile: `paycore-v1`.

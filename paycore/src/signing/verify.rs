@@ -11,7 +11,7 @@ use super::message::{HttpMessage, RequestUrl};
 use super::nonce::{NonceStore, NonceStoreError};
 use super::sign::Request;
 use super::{MIN_NONCE_CHARS, PROFILE_TAG};
-use crate::digest::{DigestError, Member, check_content_digest, dict_byte_sequences};
+use crate::digest::{DigestError, Member, dict_byte_sequences, verify_content_digest};
 
 /// Finds the active verification keys for a key id. Several keys may be
 /// active at once (rotation): each is tried in order.
@@ -190,9 +190,8 @@ impl VerifyFailure {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
     label: String,
+    /// `keyid`, `nonce` and `created` are present (checked before this is built).
     params: SignatureParams,
-    key_id: String,
-    nonce: String,
     created: i64,
     expires_at: i64,
     algorithm: Algorithm,
@@ -203,7 +202,7 @@ pub struct Verified {
 impl Verified {
     /// The key id that verified.
     pub fn key_id(&self) -> &str {
-        &self.key_id
+        self.params.key_id().unwrap_or_default()
     }
 
     /// Which of the key id's active keys verified (index into the lookup's slice).
@@ -238,7 +237,7 @@ impl Verified {
 
     /// The nonce, as sent.
     pub fn nonce(&self) -> &str {
-        &self.nonce
+        self.params.nonce().unwrap_or_default()
     }
 
     /// Until when the nonce must be remembered: `created` + window (Unix
@@ -261,7 +260,7 @@ impl Verified {
         store: &dyn NonceStore,
         now_unix: i64,
     ) -> Result<Verified, VerifyFailure> {
-        match store.check_and_insert(&self.key_id, &self.nonce, self.expires_at, now_unix) {
+        match store.check_and_insert(self.key_id(), self.nonce(), self.expires_at, now_unix) {
             Ok(true) => Ok(self),
             Ok(false) => Err(VerifyFailure {
                 reason: VerifyError::Replayed,
@@ -279,11 +278,11 @@ impl fmt::Debug for Verified {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
             .field("label", &self.label)
-            .field("key_id", &self.key_id)
+            .field("key_id", &self.key_id())
             .field("key_index", &self.key_index)
             .field("algorithm", &self.algorithm)
             .field("created", &self.created)
-            .field("nonce", &self.nonce)
+            .field("nonce", &self.nonce())
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
     }
@@ -296,14 +295,57 @@ fn fail(reason: VerifyError) -> VerifyFailure {
     }
 }
 
-/// The selected signature: label, parameters and signature bytes.
-struct Selected {
+/// The signature a verifier picked from a request's `Signature-Input` and
+/// `Signature` headers (see [`select_signature`]): its label, parameters and
+/// signature bytes, parsed once. `Debug` omits the signature bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SelectedSignature {
     label: String,
     params: SignatureParams,
     signature: Vec<u8>,
 }
 
-fn select(req: &Request<'_>, policy: &VerifyPolicy) -> Result<Selected, VerifyFailure> {
+impl SelectedSignature {
+    /// The label of the `Signature-Input` member.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Its parameters.
+    pub fn params(&self) -> &SignatureParams {
+        &self.params
+    }
+
+    /// Its `keyid` parameter, if any.
+    pub fn key_id(&self) -> Option<&str> {
+        self.params.key_id()
+    }
+}
+
+impl fmt::Debug for SelectedSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SelectedSignature")
+            .field("label", &self.label)
+            .field("params", &self.params.serialized())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses the request's `Signature-Input` and `Signature` headers and picks
+/// the signature [`verify_signature`] would check (the member tagged
+/// [`PROFILE_TAG`], or the policy's label). For servers that must fetch keys
+/// (asynchronously) before verifying: read [`SelectedSignature::key_id`],
+/// fetch the keys, then call [`verify_selected`] with the same request and
+/// policy, so the headers are parsed once. Fails with `missing_header` or
+/// `malformed_header`.
+pub fn select_signature(
+    req: &Request<'_>,
+    policy: &VerifyPolicy,
+) -> Result<SelectedSignature, VerifyFailure> {
+    select(req, policy)
+}
+
+fn select(req: &Request<'_>, policy: &VerifyPolicy) -> Result<SelectedSignature, VerifyFailure> {
     let (Some(input), Some(sig)) = (
         req.headers.get_combined("signature-input"),
         req.headers.get_combined("signature"),
@@ -344,7 +386,7 @@ fn select(req: &Request<'_>, policy: &VerifyPolicy) -> Result<Selected, VerifyFa
         return Err(malformed());
     };
     let params = SignatureParams::from_raw(list).map_err(|_| malformed())?;
-    Ok(Selected {
+    Ok(SelectedSignature {
         label,
         params,
         signature,
@@ -354,10 +396,12 @@ fn select(req: &Request<'_>, policy: &VerifyPolicy) -> Result<Selected, VerifyFa
 /// The key id of the signature `verify_signature` would check, without
 /// checking anything else: for servers that must fetch keys (asynchronously)
 /// before calling [`verify_signature`].
+///
+/// This parses the headers; [`select_signature`] then [`verify_selected`]
+/// parses them only once.
 pub fn peek_key_id(req: &Request<'_>, policy: &VerifyPolicy) -> Result<String, VerifyError> {
     let sel = select(req, policy).map_err(|f| f.reason)?;
-    sel.params
-        .key_id()
+    sel.key_id()
         .map(str::to_owned)
         .ok_or(VerifyError::MalformedHeader)
 }
@@ -379,7 +423,20 @@ pub fn verify_signature(
     now_unix: i64,
     policy: &VerifyPolicy,
 ) -> Result<Verified, VerifyFailure> {
-    let sel = select(req, policy)?;
+    verify_selected(req, select(req, policy)?, keys, now_unix, policy)
+}
+
+/// [`verify_signature`] for a signature already picked by
+/// [`select_signature`] from the same request `req` under the same `policy`:
+/// every check but the header parsing, in the same order, with the same
+/// failures.
+pub fn verify_selected(
+    req: &Request<'_>,
+    sel: SelectedSignature,
+    keys: &dyn KeyLookup,
+    now_unix: i64,
+    policy: &VerifyPolicy,
+) -> Result<Verified, VerifyFailure> {
     let p = &sel.params;
     let (Some(created), Some(key_id), Some(nonce)) = (p.created(), p.key_id(), p.nonce()) else {
         return Err(fail(VerifyError::MalformedHeader));
@@ -450,7 +507,7 @@ pub fn verify_signature(
             .headers
             .get_combined("content-digest")
             .ok_or_else(|| with_base(VerifyError::ComponentMissing))?;
-        check_content_digest(&value, req.body).map_err(|e| {
+        verify_content_digest(&value, req.body).map_err(|e| {
             with_base(match e {
                 DigestError::Mismatch { .. } => VerifyError::DigestMismatch,
                 DigestError::Unsupported => VerifyError::DigestUnsupported,
@@ -467,8 +524,6 @@ pub fn verify_signature(
     };
     let expires_at = i64::try_from(i128::from(created) + window).unwrap_or(i64::MAX);
     Ok(Verified {
-        key_id: key_id.to_owned(),
-        nonce: nonce.to_owned(),
         created,
         expires_at,
         algorithm: key.algorithm(),
@@ -489,4 +544,122 @@ pub fn verify_request(
     store: &dyn NonceStore,
 ) -> Result<Verified, VerifyFailure> {
     verify_signature(req, keys, now_unix, policy)?.check_nonce(store, now_unix)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use crate::signing::{SigningKey, sign_request};
+
+    const URL: &str = "https://api.example.com/v1/payments?expand=customer";
+
+    fn signed(key: &SigningKey) -> Vec<(String, String)> {
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", "k-1"),
+        ];
+        let req = Request::new("POST", URL, &headers, b"{}");
+        let s = sign_request(&req, "key_1", key, 1_700_000_000, &[7; 16]).unwrap();
+        headers
+            .iter()
+            .copied()
+            .chain(s.headers())
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    fn set(headers: &mut [(String, String)], name: &str, f: impl Fn(&str) -> String) {
+        let (_, v) = headers.iter_mut().find(|(k, _)| k == name).unwrap();
+        *v = f(v);
+    }
+
+    /// Selecting once then verifying gives what `verify_signature` gives,
+    /// success or failure.
+    #[test]
+    fn select_then_verify_matches_verify_signature() {
+        let key = SigningKey::hmac(b"secret").unwrap();
+        let keys = HashMap::from([("key_1".to_owned(), vec![key.verification_key()])]);
+        let policy = VerifyPolicy::default();
+        let good = signed(&key);
+        let mut tampered = good.clone();
+        set(&mut tampered, "Signature", |v| {
+            let (label, rest) = v.split_at(v.find(':').unwrap() + 1);
+            let flipped = if rest.starts_with('A') { "B" } else { "A" };
+            format!("{label}{flipped}{}", &rest[1..])
+        });
+        let mut foreign = good.clone();
+        set(&mut foreign, "Signature-Input", |v| {
+            format!("{v}, sig2=(\"@path\");keyid=\"x\"")
+        });
+        for (headers, ok) in [(&good, true), (&tampered, false), (&foreign, true)] {
+            let req = Request::new("POST", URL, headers, b"{}");
+            let sel = select_signature(&req, &policy).unwrap();
+            assert_eq!(sel.key_id(), Some("key_1"));
+            assert_eq!(sel.label(), "sig1");
+            assert_eq!(peek_key_id(&req, &policy).unwrap(), "key_1");
+            assert!(format!("{sel:?}").ends_with(", .. }"));
+            let a = verify_selected(&req, sel, &keys, 1_700_000_001, &policy);
+            let b = verify_signature(&req, &keys, 1_700_000_001, &policy);
+            assert_eq!(a, b);
+            assert_eq!(a.is_ok(), ok);
+        }
+        let req = Request::new("POST", URL, &[("Signature", "sig1=:AA==:")], b"");
+        assert_eq!(
+            select_signature(&req, &policy).unwrap_err().code(),
+            "missing_header"
+        );
+    }
+
+    /// A valid but non-canonical `Signature-Input` (the slow path) yields
+    /// the canonical `@signature-params` line, so the signature verifies
+    /// with the signer's base.
+    #[test]
+    fn non_canonical_signature_input_verifies() {
+        let key = SigningKey::hmac(b"secret").unwrap();
+        let keys = HashMap::from([("key_1".to_owned(), vec![key.verification_key()])]);
+        let policy = VerifyPolicy::default();
+        let good = signed(&key);
+        let base = {
+            let req = Request::new("POST", URL, &good, b"{}");
+            verify_signature(&req, &keys, 1_700_000_001, &policy)
+                .unwrap()
+                .signature_base()
+                .to_owned()
+        };
+        for rewrite in [
+            |v: &str| {
+                v.replace("=(", "=( ")
+                    .replace(")", " )")
+                    .replace("\" \"", "\"  \"")
+            },
+            |v: &str| v.replace(";created=1700000000", ";created=01700000000"),
+            |v: &str| {
+                v.replace(";tag=", ";x=?1;x=2;tag=")
+                    .replace(";x=?1;x=2", ";x=?1")
+            },
+            |v: &str| format!("other=1, {v}"),
+            |v: &str| format!("  {v}  "),
+        ] {
+            let mut h = good.clone();
+            set(&mut h, "Signature-Input", rewrite);
+            let v = h
+                .iter()
+                .find(|(k, _)| k == "Signature-Input")
+                .unwrap()
+                .1
+                .clone();
+            assert!(input::parse_canonical(&v).is_none(), "{v}");
+            let req = Request::new("POST", URL, &h, b"{}");
+            match verify_signature(&req, &keys, 1_700_000_001, &policy) {
+                Ok(ok) => assert_eq!(ok.signature_base(), base, "{v}"),
+                // A parameter the signer did not send changes the base.
+                Err(e) => {
+                    assert!(v.contains(";x"), "{v}: {e:?}");
+                    let got = e.signature_base().unwrap();
+                    assert!(got.ends_with(";x;tag=\"paycore-v1\""), "{got}");
+                }
+            }
+        }
+    }
 }
