@@ -110,7 +110,9 @@ async fn signature_failures(store: Store) {
         .expect_error(401, "key_unknown");
 
     // No signature at all.
-    let r = reqwest::get(format!("{}/v1/payments", srv.base))
+    let r = crate::harness::http_client()
+        .get(format!("{}/v1/payments", srv.base))
+        .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 401);

@@ -150,12 +150,16 @@ async fn zero_setup_start() {
         "{out}"
     );
     assert!(field(&out, "secret:").is_some(), "{out}");
-    let health = reqwest::get(format!("http://{addr}/health")).await.unwrap();
+    let health = crate::harness::http_client()
+        .get(format!("http://{addr}/health"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
     assert!(dir.path().join("paycore.db").exists());
     // The printed key works at once.
     let api = crate::harness::Api {
-        client: reqwest::Client::new(),
+        client: crate::harness::http_client(),
         base: format!("http://{addr}"),
         key_id: field(&out, "key id:").unwrap().to_owned(),
         merchant_id: field(&out, "merchant:").unwrap().to_owned(),

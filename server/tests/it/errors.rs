@@ -128,10 +128,14 @@ async fn validation(store: Store) {
 
     let unknown = api.get("/v1/nothing").await;
     unknown.expect_error(404, "route_unknown");
-    let health = reqwest::get(format!("{}/health", srv.base)).await.unwrap();
+    let health = crate::harness::http_client()
+        .get(format!("{}/health", srv.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
     assert!(health.headers().contains_key("request-id"));
-    let unauth = reqwest::Client::new()
+    let unauth = crate::harness::http_client()
         .get(format!("{}/v1/payments", srv.base))
         .send()
         .await

@@ -9,6 +9,16 @@ use serde_json::Value;
 
 use crate::pg;
 
+/// A plain HTTP client for the tests. Another workspace member (the SDK)
+/// turns on reqwest's `rustls-no-provider` feature, and features are unified
+/// across the workspace build, so a rustls crypto provider must be installed
+/// before any client is built, even one that never speaks TLS.
+pub fn http_client() -> reqwest::Client {
+    // Err only means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// Which database a test server uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Store {
@@ -76,7 +86,9 @@ impl TestServer {
         };
         // Wait until it answers.
         for _ in 0..200 {
-            if reqwest::get(format!("{}/health", server.base))
+            if http_client()
+                .get(format!("{}/health", server.base))
+                .send()
                 .await
                 .is_ok()
             {
@@ -102,7 +114,7 @@ impl TestServer {
     /// A client for an existing key.
     pub fn api_for(&self, key_id: &str, merchant_id: &str, secret: Secret) -> Api {
         Api {
-            client: reqwest::Client::new(),
+            client: http_client(),
             base: self.base.clone(),
             key_id: key_id.to_owned(),
             merchant_id: merchant_id.to_owned(),
