@@ -137,7 +137,7 @@ async fn begin(
     let lock = i64::try_from(state.config.idempotency_lock_secs).unwrap_or(60);
     for _ in 0..3 {
         let now = now_unix();
-        let turn = state.db.write_turn().await;
+        let (turn, mut conn) = state.db.write_conn().await?;
         let inserted = sqlx::query(
             "INSERT INTO idempotency_keys (api_key_id, key, fingerprint, state, locked_until, created_at) \
              VALUES ($1, $2, $3, 'in_flight', $4, $5) ON CONFLICT (api_key_id, key) DO NOTHING",
@@ -147,10 +147,11 @@ async fn begin(
         .bind(fp)
         .bind(now.saturating_add(lock))
         .bind(now)
-        .execute(db)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
         drop(turn);
+        drop(conn);
         let claim = Claim {
             api_key_id: api_key.key_id.clone(),
             key: key.clone(),
