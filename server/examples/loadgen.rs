@@ -12,7 +12,9 @@
 //! `LOADGEN_CONNECTIONS` (default 32) keep-alive connections. The server's
 //! rate limiter runs as usual (the core's GCRA, headers rendered) but its
 //! refusals are ignored, as one sandbox key would otherwise be held to its
-//! plan's 1,000 requests per minute. Bounded: every loop stops at its deadline.
+//! plan's 1,000 requests per minute. `LOADGEN_DB_CONNECTIONS` sets the
+//! server's pool size (default 8, the server's default). Each line also shows
+//! the CPU the whole process (client and server) used. Bounded: every loop stops at its deadline.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -56,7 +58,21 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// CPU seconds (user + system) this process has used so far.
+fn cpu_secs() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which ends with ')'): utime is the
+    // 12th, stime the 13th, in clock ticks (100 per second on Linux).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 struct Phase {
+    cpu: f64,
     name: &'static str,
     latencies_us: Vec<u64>,
     errors: u64,
@@ -75,7 +91,7 @@ impl Phase {
             self.latencies_us[i.min(n - 1)] as f64 / 1000.0
         };
         println!(
-            "{:<8} {:>8} ok {:>5} errors  {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms",
+            "{:<8} {:>8} ok {:>5} errors  {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms  cpu {:>4.0}% ({:.0} us/req, client + server)",
             self.name,
             n,
             self.errors,
@@ -83,6 +99,8 @@ impl Phase {
             pct(0.50),
             pct(0.99),
             pct(1.0),
+            100.0 * self.cpu / self.elapsed.as_secs_f64(),
+            1e6 * self.cpu / n.max(1) as f64,
         );
     }
 }
@@ -141,6 +159,7 @@ async fn health(client: &reqwest::Client, t: &Target) -> bool {
 
 async fn phase(name: &'static str, t: Arc<Target>, conns: u64, secs: u64) -> Phase {
     let start = Instant::now();
+    let cpu0 = cpu_secs();
     let deadline = start + Duration::from_secs(secs);
     let mut tasks = Vec::new();
     for worker in 0..conns {
@@ -172,6 +191,7 @@ async fn phase(name: &'static str, t: Arc<Target>, conns: u64, secs: u64) -> Pha
         }));
     }
     let mut all = Phase {
+        cpu: 0.0,
         name,
         latencies_us: Vec::new(),
         errors: 0,
@@ -183,6 +203,7 @@ async fn phase(name: &'static str, t: Arc<Target>, conns: u64, secs: u64) -> Pha
         all.errors += errors;
     }
     all.elapsed = start.elapsed();
+    all.cpu = cpu_secs() - cpu0;
     all
 }
 
@@ -192,7 +213,9 @@ async fn main() {
     let conns = env_u64("LOADGEN_CONNECTIONS", 32).clamp(1, 1024);
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("load.db").display());
-    let config = Config::with_database(url.clone());
+    let mut config = Config::with_database(url.clone());
+    config.db_max_connections =
+        u32::try_from(env_u64("LOADGEN_DB_CONNECTIONS", 8).clamp(1, 64)).unwrap_or(8);
     let db = paycore_server::db::connect(&url, 1).await.unwrap();
     let created =
         paycore_server::db::create_key(&db, "load", Plan::Scale, true, KeyAlg::HmacSha256, None)
