@@ -63,13 +63,27 @@ impl Db {
         }
     }
 
-    /// Begins a write transaction: the write turn, then `BEGIN`.
+    /// Begins a write transaction: a connection from the pool, the write
+    /// turn, then `BEGIN`. The connection is taken before the turn so the
+    /// serialised section (one writer at a time) does not include waiting
+    /// for the pool.
     pub async fn begin_write(
         &self,
     ) -> Result<(WriteGuard, sqlx::Transaction<'static, sqlx::Any>), sqlx::Error> {
+        let conn = self.pool.acquire().await?;
         let turn = self.write_turn().await;
-        let tx = self.pool.begin().await?;
+        let tx = sqlx::Transaction::begin(conn, None).await?;
         Ok((turn, tx))
+    }
+
+    /// A connection for a single write statement, with the write turn taken
+    /// after the connection (see [`Db::begin_write`]).
+    pub async fn write_conn(
+        &self,
+    ) -> Result<(WriteGuard, sqlx::pool::PoolConnection<sqlx::Any>), sqlx::Error> {
+        let conn = self.pool.acquire().await?;
+        let turn = self.write_turn().await;
+        Ok((turn, conn))
     }
 }
 

@@ -162,6 +162,29 @@ impl AppError {
         self
     }
 
+    /// The headers of this error's response that a replay of its stored
+    /// result must carry too (`Should-Retry`, `Retry-After`), as a JSON
+    /// object of lower-case name to value; `None` when there are none.
+    pub fn replay_headers(&self) -> Option<String> {
+        if self.should_retry.is_none() && self.retry_after.is_none() {
+            return None;
+        }
+        let mut map = serde_json::Map::new();
+        if let Some(retry) = self.should_retry {
+            map.insert(
+                SHOULD_RETRY.as_str().to_owned(),
+                serde_json::Value::String(if retry { "true" } else { "false" }.to_owned()),
+            );
+        }
+        if let Some(secs) = self.retry_after {
+            map.insert(
+                axum::http::header::RETRY_AFTER.as_str().to_owned(),
+                serde_json::Value::String(secs.to_string()),
+            );
+        }
+        Some(serde_json::Value::Object(map).to_string())
+    }
+
     /// The JSON envelope of this error (with the current request id).
     pub fn envelope(&self) -> serde_json::Value {
         #[derive(Serialize)]

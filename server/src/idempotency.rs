@@ -101,6 +101,26 @@ fn read_key(headers: &HeaderMap) -> Result<String, AppError> {
     }
 }
 
+/// Headers a stored response may carry into its replay (anything else in the
+/// stored text is ignored).
+const REPLAYED_HEADERS: [HeaderName; 2] = [crate::error::SHOULD_RETRY, header::RETRY_AFTER];
+
+/// Puts the stored headers (a JSON object, see [`AppError::replay_headers`])
+/// back on a replayed response.
+fn restore_headers(h: &mut HeaderMap, text: &str) {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) else {
+        tracing::warn!("unreadable stored idempotent response headers");
+        return;
+    };
+    for name in REPLAYED_HEADERS {
+        if let Some(value) = map.get(name.as_str()).and_then(|v| v.as_str())
+            && let Ok(value) = HeaderValue::from_str(value)
+        {
+            h.insert(name, value);
+        }
+    }
+}
+
 enum Begin {
     Claimed(Claim),
     Replay(Response),
@@ -117,7 +137,7 @@ async fn begin(
     let lock = i64::try_from(state.config.idempotency_lock_secs).unwrap_or(60);
     for _ in 0..3 {
         let now = now_unix();
-        let turn = state.db.write_turn().await;
+        let (turn, mut conn) = state.db.write_conn().await?;
         let inserted = sqlx::query(
             "INSERT INTO idempotency_keys (api_key_id, key, fingerprint, state, locked_until, created_at) \
              VALUES ($1, $2, $3, 'in_flight', $4, $5) ON CONFLICT (api_key_id, key) DO NOTHING",
@@ -127,10 +147,11 @@ async fn begin(
         .bind(fp)
         .bind(now.saturating_add(lock))
         .bind(now)
-        .execute(db)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
         drop(turn);
+        drop(conn);
         let claim = Claim {
             api_key_id: api_key.key_id.clone(),
             key: key.clone(),
@@ -139,7 +160,7 @@ async fn begin(
             return Ok(Begin::Claimed(claim));
         }
         let Some(row) = sqlx::query(
-            "SELECT fingerprint, state, status_code, response_body, locked_until, created_at \
+            "SELECT fingerprint, state, status_code, response_body, response_headers, locked_until, created_at \
              FROM idempotency_keys WHERE api_key_id = $1 AND key = $2",
         )
         .bind(&api_key.key_id)
@@ -190,8 +211,12 @@ async fn begin(
                 body.unwrap_or_default(),
             )
                 .into_response();
-            resp.headers_mut()
-                .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+            let stored_headers: Option<String> = row.try_get("response_headers")?;
+            let h = resp.headers_mut();
+            if let Some(text) = stored_headers {
+                restore_headers(h, &text);
+            }
+            h.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
             return Ok(Begin::Replay(resp));
         }
         let locked_until: i64 = row.try_get("locked_until")?;
@@ -273,13 +298,14 @@ where
         Err(err) => {
             let _turn = state.db.write_turn().await;
             let stored = sqlx::query(
-                "UPDATE idempotency_keys SET state = 'completed', status_code = $1, response_body = $2 \
-                 WHERE api_key_id = $3 AND key = $4",
+                "UPDATE idempotency_keys SET state = 'completed', status_code = $1, response_body = $2, \
+                 response_headers = $5 WHERE api_key_id = $3 AND key = $4",
             )
             .bind(i64::from(err.status.as_u16()))
             .bind(err.envelope().to_string())
             .bind(&claim.api_key_id)
             .bind(&claim.key)
+            .bind(err.replay_headers())
             .execute(&state.db.pool)
             .await;
             match stored {

@@ -8,7 +8,8 @@ use std::time::Duration;
 use axum::http::request::Parts;
 use futures_util::future::BoxFuture;
 use paycore::signing::{
-    MemoryNonceStore, Request, VerificationKey, VerifyPolicy, peek_key_id, verify_signature,
+    MemoryNonceStore, Request, VerificationKey, VerifyError, VerifyPolicy, select_signature,
+    verify_selected,
 };
 
 use crate::AppState;
@@ -123,11 +124,17 @@ impl Authenticator for SignatureAuth {
             // `Request` borrows the headers as `&dyn Headers` (not `Send`):
             // build it in a scope that ends before each await.
             let request = || Request::new(parts.method.as_str(), &url, &parts.headers, body);
-            let key_id = {
+            // The signature headers are parsed once: the selected signature
+            // names the key, then is verified as is.
+            let selected = {
                 let req = request();
-                peek_key_id(&req, &self.policy)
+                select_signature(&req, &self.policy)
             }
-            .map_err(|e| fail(e.code(), None))?;
+            .map_err(|f| fail(f.code(), None))?;
+            let key_id = selected
+                .key_id()
+                .map(str::to_owned)
+                .ok_or_else(|| fail(VerifyError::MalformedHeader.code(), None))?;
             let cached = self.cached(&key_id);
             let hit = cached.is_some();
             let loaded = match cached {
@@ -156,7 +163,7 @@ impl Authenticator for SignatureAuth {
             let now = now_unix();
             let verified = {
                 let req = request();
-                verify_signature(&req, &keys, now, &self.policy)
+                verify_selected(&req, selected, &keys, now, &self.policy)
             }
             .map_err(|f| fail_with_base(&f, &key_id))?;
             match &self.nonces {

@@ -134,6 +134,38 @@ async fn server_errors_are_not_stored(store: Store) {
     assert!(ok.header("idempotent-replayed").is_none());
 }
 
+both_backends!(replayed_errors_keep_their_headers);
+
+/// A stored 4xx is replayed with the headers clients act on, not only its
+/// status and body: a 409 `payment_invalid_state` keeps `Should-Retry: false`.
+async fn replayed_errors_keep_their_headers(store: Store) {
+    let srv = TestServer::start(store).await;
+    let api = srv.sandbox("idem-headers").await;
+    let done = api.pay(CARD_OK, 100, false).await;
+    let id = done["id"].as_str().unwrap();
+    let key = idem();
+    let path = format!("/v1/payments/{id}/cancel");
+    let first = api.post_idem(&path, &key, json!({})).await;
+    first.expect_error(409, "payment_invalid_state");
+    assert_eq!(first.header("should-retry"), Some("false"));
+    assert!(first.header("idempotent-replayed").is_none());
+    let again = api.post_idem(&path, &key, json!({})).await;
+    again.expect(409);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.header("should-retry"), Some("false"));
+    assert_eq!(again.json, first.json);
+
+    // A 4xx without Should-Retry stays without it.
+    let bkey = idem();
+    let bad = json!({"amount": 0, "currency": "usd", "payment_method": CARD_OK});
+    let b1 = api.post_idem("/v1/payments", &bkey, bad.clone()).await;
+    b1.expect_error(400, "amount_too_small");
+    let b2 = api.post_idem("/v1/payments", &bkey, bad).await;
+    b2.expect(400);
+    assert_eq!(b2.header("idempotent-replayed"), Some("true"));
+    assert!(b2.header("should-retry").is_none());
+}
+
 both_backends!(keys_expire);
 
 async fn keys_expire(store: Store) {
