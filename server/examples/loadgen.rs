@@ -209,6 +209,9 @@ async fn phase(name: &'static str, t: Arc<Target>, conns: u64, secs: u64) -> Pha
 
 #[tokio::main]
 async fn main() {
+    // In a workspace build reqwest has `rustls-no-provider` (from the SDK):
+    // a provider must be installed before any client is built. Err: one is.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let secs = env_u64("LOADGEN_SECS", 5).clamp(1, 120);
     let conns = env_u64("LOADGEN_CONNECTIONS", 32).clamp(1, 1024);
     let dir = tempfile::tempdir().unwrap();
