@@ -6,7 +6,7 @@
 
 use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::db::{ApiKeyRecord, now_unix};
 use crate::error::AppError;
 use crate::ids;
-use crate::pagination::{ListParams, list_body};
+use crate::pagination::{ListParams, Resource};
 
 /// Event types written by the server.
 pub const EVENT_TYPES: &[&str] = &[
@@ -95,6 +95,14 @@ pub async fn record_many(
     Ok(())
 }
 
+/// The `event` objects: retrieve and list.
+const EVENTS: Resource = Resource {
+    table: "events",
+    url: "/v1/events",
+    object: "event",
+    to_json: event_json,
+};
+
 fn event_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
     let data: String = row.try_get("data")?;
     let object: serde_json::Value = serde_json::from_str(&data)
@@ -114,13 +122,7 @@ pub async fn get_event(
     Extension(key): Extension<ApiKeyRecord>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let row = sqlx::query("SELECT * FROM events WHERE id = $1 AND merchant_id = $2")
-        .bind(&id)
-        .bind(&key.merchant_id)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or_else(|| AppError::not_found("event", &id))?;
-    Ok(axum::Json(event_json(&row)?).into_response())
+    EVENTS.retrieve(&st.db.pool, &key.merchant_id, &id).await
 }
 
 /// `GET /v1/events`
@@ -130,9 +132,5 @@ pub async fn list_events(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let params = ListParams::parse(q.as_deref(), &[("type", "type", EVENT_TYPES)])?;
-    let (rows, has_more) = params
-        .fetch(&st.db.pool, "events", &key.merchant_id)
-        .await?;
-    let data = rows.iter().map(event_json).collect::<Result<Vec<_>, _>>()?;
-    Ok(axum::Json(list_body("/v1/events", data, has_more)).into_response())
+    EVENTS.list(&st.db.pool, &key.merchant_id, &params).await
 }

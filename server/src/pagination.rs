@@ -3,6 +3,7 @@
 //! `has_more`; optional filters `created[gt|gte|lt|lte]` (Unix seconds) and
 //! one string filter per endpoint (`status`, `payment`, `type`).
 
+use axum::response::{IntoResponse, Response};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
@@ -179,6 +180,56 @@ impl ListParams {
 }
 
 /// The list envelope.
-pub fn list_body(url: &str, data: Vec<serde_json::Value>, has_more: bool) -> serde_json::Value {
+fn list_body(url: &str, data: Vec<serde_json::Value>, has_more: bool) -> serde_json::Value {
     serde_json::json!({ "object": "list", "url": url, "has_more": has_more, "data": data })
+}
+
+/// A merchant-owned object type with its retrieve and list endpoints: one
+/// place for "the merchant's row or 404" and for rendering a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Resource {
+    /// The table (rows carry `id`, `merchant_id`, `seq`, `created_at`).
+    pub table: &'static str,
+    /// The list endpoint's path, echoed in the list envelope.
+    pub url: &'static str,
+    /// The object name used in 404 messages.
+    pub object: &'static str,
+    /// Renders one row as its API object.
+    pub to_json: fn(&AnyRow) -> Result<serde_json::Value, AppError>,
+}
+
+impl Resource {
+    /// The object `id` of `merchant`; another merchant's object is a 404 too.
+    pub async fn retrieve(
+        &self,
+        pool: &AnyPool,
+        merchant: &str,
+        id: &str,
+    ) -> Result<Response, AppError> {
+        let row = sqlx::query(&format!(
+            "SELECT * FROM {} WHERE id = $1 AND merchant_id = $2",
+            self.table
+        ))
+        .bind(id)
+        .bind(merchant)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::not_found(self.object, id))?;
+        Ok(axum::Json((self.to_json)(&row)?).into_response())
+    }
+
+    /// One page of `merchant`'s objects, in the list envelope.
+    pub async fn list(
+        &self,
+        pool: &AnyPool,
+        merchant: &str,
+        params: &ListParams,
+    ) -> Result<Response, AppError> {
+        let (rows, has_more) = params.fetch(pool, self.table, merchant).await?;
+        let data = rows
+            .iter()
+            .map(self.to_json)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(axum::Json(list_body(self.url, data, has_more)).into_response())
+    }
 }

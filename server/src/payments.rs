@@ -17,7 +17,7 @@ use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -30,7 +30,7 @@ use crate::events;
 use crate::http::parse_json;
 use crate::idempotency::{self, Claim, Stored};
 use crate::ids;
-use crate::pagination::{ListParams, list_body};
+use crate::pagination::{ListParams, Resource};
 
 /// Payment statuses.
 pub const STATUSES: &[&str] = &[
@@ -154,6 +154,14 @@ fn valid_email(e: &str) -> bool {
 }
 
 /// The JSON object of a payment row.
+/// The `payment` objects: retrieve and list.
+const PAYMENTS: Resource = Resource {
+    table: "payments",
+    url: "/v1/payments",
+    object: "payment",
+    to_json: payment_json,
+};
+
 pub fn payment_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
     let metadata: String = row.try_get("metadata")?;
     let metadata: serde_json::Value = serde_json::from_str(&metadata)
@@ -382,13 +390,7 @@ pub async fn get(
     Extension(key): Extension<ApiKeyRecord>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let row = sqlx::query("SELECT * FROM payments WHERE id = $1 AND merchant_id = $2")
-        .bind(&id)
-        .bind(&key.merchant_id)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or_else(|| AppError::not_found("payment", &id))?;
-    Ok(axum::Json(payment_json(&row)?).into_response())
+    PAYMENTS.retrieve(&st.db.pool, &key.merchant_id, &id).await
 }
 
 /// `GET /v1/payments`
@@ -398,14 +400,7 @@ pub async fn list(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let params = ListParams::parse(q.as_deref(), &[("status", "status", STATUSES)])?;
-    let (rows, has_more) = params
-        .fetch(&st.db.pool, "payments", &key.merchant_id)
-        .await?;
-    let data = rows
-        .iter()
-        .map(payment_json)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(axum::Json(list_body("/v1/payments", data, has_more)).into_response())
+    PAYMENTS.list(&st.db.pool, &key.merchant_id, &params).await
 }
 
 #[derive(Debug, Clone, Copy)]

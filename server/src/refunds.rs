@@ -9,7 +9,7 @@ use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -21,7 +21,7 @@ use crate::events;
 use crate::http::parse_json;
 use crate::idempotency::{self, Claim, Stored};
 use crate::ids;
-use crate::pagination::{ListParams, list_body};
+use crate::pagination::{ListParams, Resource};
 use crate::payments::{lock_and_load, payment_json, validate_metadata};
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -53,6 +53,14 @@ struct CreateRefund {
     #[serde(default)]
     metadata: Option<BTreeMap<String, String>>,
 }
+
+/// The `refund` objects: retrieve and list.
+const REFUNDS: Resource = Resource {
+    table: "refunds",
+    url: "/v1/refunds",
+    object: "refund",
+    to_json: refund_json,
+};
 
 fn refund_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
     let metadata: String = row.try_get("metadata")?;
@@ -204,13 +212,7 @@ pub async fn get(
     Extension(key): Extension<ApiKeyRecord>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let row = sqlx::query("SELECT * FROM refunds WHERE id = $1 AND merchant_id = $2")
-        .bind(&id)
-        .bind(&key.merchant_id)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or_else(|| AppError::not_found("refund", &id))?;
-    Ok(axum::Json(refund_json(&row)?).into_response())
+    REFUNDS.retrieve(&st.db.pool, &key.merchant_id, &id).await
 }
 
 /// `GET /v1/refunds`
@@ -220,12 +222,5 @@ pub async fn list(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let params = ListParams::parse(q.as_deref(), &[("payment", "payment_id", &[])])?;
-    let (rows, has_more) = params
-        .fetch(&st.db.pool, "refunds", &key.merchant_id)
-        .await?;
-    let data = rows
-        .iter()
-        .map(refund_json)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(axum::Json(list_body("/v1/refunds", data, has_more)).into_response())
+    REFUNDS.list(&st.db.pool, &key.merchant_id, &params).await
 }
