@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorKind, Meta};
-use crate::resources::{Events, Payments, Refunds};
+use crate::resources::{Events, Payments, Refunds, UsageResource, WebhookEndpoints};
 
 /// The default base URL: a reference server started with `cargo run -p paycore-server`.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
@@ -505,9 +505,19 @@ impl Client {
         Refunds::new(self)
     }
 
-    /// Events.
+    /// Events, their delivery attempts and redelivery.
     pub fn events(&self) -> Events<'_> {
         Events::new(self)
+    }
+
+    /// Webhook endpoints.
+    pub fn webhook_endpoints(&self) -> WebhookEndpoints<'_> {
+        WebhookEndpoints::new(self)
+    }
+
+    /// The month's usage.
+    pub fn usage(&self) -> UsageResource<'_> {
+        UsageResource::new(self)
     }
 
     /// The tokens left in the client-wide retry budget.

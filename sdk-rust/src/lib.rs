@@ -40,8 +40,6 @@
 //! Observability: a `tracing` event (target `paycore_sdk`, level DEBUG) per
 //! attempt, and an optional hook ([`ClientBuilder::on_attempt`]).
 //!
-//! Not yet on the reference server, so not here yet: webhook endpoints,
-//! event delivery attempts and redelivery, usage.
 
 mod client;
 mod error;
@@ -55,9 +53,12 @@ pub use client::{
 };
 pub use error::{ERROR_CODES, Error, ErrorKind, Stage};
 pub use models::{
-    CancelPayment, CancellationReason, CaptureMethod, CapturePayment, CreatePayment, CreateRefund,
-    Event, EventObject, List, ListParams, Payment, PaymentStatus, Refund, RefundReason,
+    AttemptResult, CancelPayment, CancellationReason, CaptureMethod, CapturePayment, CreatePayment,
+    CreateRefund, CreateWebhookEndpoint, Deleted, DisabledReason, EndpointStatus, Event,
+    EventObject, List, ListParams, Payment, PaymentStatus, Redeliver, Redelivery, Refund,
+    RefundReason, RotateSecret, SignatureAlgorithm, UpdateWebhookEndpoint, Usage, UsageThreshold,
+    WebhookAttempt, WebhookEndpoint,
 };
 pub use paycore::ratelimit::Quota;
 pub use paycore::retry::{DoNotRetryReason, RetryConfig, UserAction};
-pub use resources::{Events, Payments, Refunds};
+pub use resources::{Events, Payments, Refunds, UsageResource, WebhookEndpoints};

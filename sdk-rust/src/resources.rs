@@ -1,17 +1,17 @@
-//! The API's resources: payments, refunds, events. Webhook endpoints, event
-//! delivery attempts / redelivery and usage are not on the reference server
-//! yet; they will be added here when it serves them.
+//! The API's resources: payments, refunds, events (with their delivery
+//! attempts and redelivery), webhook endpoints and usage.
 
 use std::collections::VecDeque;
 
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
 use crate::client::{Client, RequestOptions, Response, path_segment};
 use crate::error::Error;
 use crate::models::{
-    CancelPayment, CapturePayment, CreatePayment, CreateRefund, Event, HasId, List, ListParams,
-    Payment, Refund,
+    CancelPayment, CapturePayment, CreatePayment, CreateRefund, CreateWebhookEndpoint, Deleted,
+    Event, HasId, List, ListParams, Payment, Redeliver, Redelivery, Refund, RotateSecret,
+    UpdateWebhookEndpoint, Usage, WebhookAttempt, WebhookEndpoint,
 };
 
 fn object_path(base: &str, id: &str, action: Option<&str>) -> Result<String, Error> {
@@ -38,7 +38,7 @@ fn list_path(base: &str, params: &ListParams) -> String {
 /// Pages through a list endpoint, following `has_more` with cursors.
 fn paginate<T>(
     client: Client,
-    base: &'static str,
+    base: impl Into<String>,
     params: ListParams,
     opts: RequestOptions,
 ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
@@ -47,6 +47,7 @@ where
 {
     struct State<T> {
         client: Client,
+        base: String,
         params: ListParams,
         opts: RequestOptions,
         buf: VecDeque<T>,
@@ -55,6 +56,7 @@ where
     let backwards = params.ending_before.is_some();
     let state = State {
         client,
+        base: base.into(),
         params,
         opts,
         buf: VecDeque::new(),
@@ -68,7 +70,7 @@ where
             if st.done {
                 return None;
             }
-            let path = list_path(base, &st.params);
+            let path = list_path(&st.base, &st.params);
             match st.client.get::<List<T>>(&path, &st.opts).await {
                 Ok(page) => {
                     let page = page.into_inner();
@@ -262,5 +264,154 @@ impl<'c> Events<'c> {
             params,
             RequestOptions::new(),
         )
+    }
+}
+
+impl Events<'_> {
+    /// One page of an event's delivery attempts, newest first.
+    pub async fn attempts(
+        &self,
+        id: &str,
+        params: &ListParams,
+    ) -> Result<Response<List<WebhookAttempt>>, Error> {
+        let path = object_path("/v1/events", id, Some("attempts"))?;
+        self.client
+            .get(&list_path(&path, params), &RequestOptions::new())
+            .await
+    }
+
+    /// Every delivery attempt of an event.
+    pub fn attempts_all(
+        &self,
+        id: &str,
+        params: ListParams,
+    ) -> impl Stream<Item = Result<WebhookAttempt, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let path = object_path("/v1/events", id, Some("attempts"));
+        futures_util::stream::once(async move { path })
+            .map(move |path| match path {
+                Ok(p) => {
+                    paginate(client.clone(), p, params.clone(), RequestOptions::new()).left_stream()
+                }
+                Err(e) => futures_util::stream::once(async move { Err(e) }).right_stream(),
+            })
+            .flatten()
+    }
+
+    /// Delivers an event again (with the same `webhook-id`) to every enabled
+    /// endpoint it matches, or to one endpoint.
+    pub async fn redeliver(
+        &self,
+        id: &str,
+        params: &Redeliver,
+    ) -> Result<Response<Redelivery>, Error> {
+        let path = object_path("/v1/events", id, Some("redeliver"))?;
+        self.client
+            .post(&path, params, &RequestOptions::new())
+            .await
+    }
+}
+
+/// `/v1/webhook_endpoints`.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookEndpoints<'c> {
+    client: &'c Client,
+}
+
+impl<'c> WebhookEndpoints<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
+        Self { client }
+    }
+
+    /// Creates an endpoint. The response is the only one carrying its secret.
+    pub async fn create(
+        &self,
+        params: &CreateWebhookEndpoint,
+    ) -> Result<Response<WebhookEndpoint>, Error> {
+        self.client
+            .post("/v1/webhook_endpoints", params, &RequestOptions::new())
+            .await
+    }
+
+    /// Retrieves an endpoint (without its secret).
+    pub async fn retrieve(&self, id: &str) -> Result<Response<WebhookEndpoint>, Error> {
+        let path = object_path("/v1/webhook_endpoints", id, None)?;
+        self.client.get(&path, &RequestOptions::new()).await
+    }
+
+    /// Changes an endpoint's URL, event types, description or enabled flag.
+    pub async fn update(
+        &self,
+        id: &str,
+        params: &UpdateWebhookEndpoint,
+    ) -> Result<Response<WebhookEndpoint>, Error> {
+        let path = object_path("/v1/webhook_endpoints", id, None)?;
+        self.client
+            .post(&path, params, &RequestOptions::new())
+            .await
+    }
+
+    /// Deletes an endpoint; pending deliveries to it are dropped.
+    pub async fn delete(&self, id: &str) -> Result<Response<Deleted>, Error> {
+        let path = object_path("/v1/webhook_endpoints", id, None)?;
+        self.client
+            .execute("DELETE", &path, None, &RequestOptions::new())
+            .await
+    }
+
+    /// Mints a new secret; the old one keeps signing (beside it) until
+    /// `previous_secret_expires`.
+    pub async fn rotate_secret(
+        &self,
+        id: &str,
+        params: &RotateSecret,
+    ) -> Result<Response<WebhookEndpoint>, Error> {
+        let path = object_path("/v1/webhook_endpoints", id, Some("rotate_secret"))?;
+        self.client
+            .post(&path, params, &RequestOptions::new())
+            .await
+    }
+
+    /// One page of endpoints, newest first.
+    pub async fn list(
+        &self,
+        params: &ListParams,
+    ) -> Result<Response<List<WebhookEndpoint>>, Error> {
+        self.client
+            .get(
+                &list_path("/v1/webhook_endpoints", params),
+                &RequestOptions::new(),
+            )
+            .await
+    }
+
+    /// Every endpoint.
+    pub fn list_all(
+        &self,
+        params: ListParams,
+    ) -> impl Stream<Item = Result<WebhookEndpoint, Error>> + Send + 'static {
+        paginate(
+            self.client.clone(),
+            "/v1/webhook_endpoints",
+            params,
+            RequestOptions::new(),
+        )
+    }
+}
+
+/// `/v1/usage`.
+#[derive(Debug, Clone, Copy)]
+pub struct UsageResource<'c> {
+    client: &'c Client,
+}
+
+impl<'c> UsageResource<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
+        Self { client }
+    }
+
+    /// This month's volume against the plan's limit.
+    pub async fn retrieve(&self) -> Result<Response<Usage>, Error> {
+        self.client.get("/v1/usage", &RequestOptions::new()).await
     }
 }

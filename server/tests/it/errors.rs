@@ -199,6 +199,70 @@ async fn faults(store: Store) {
     .await
     .expect_error(400, "parameter_invalid");
 
+    // Fault-Times: the first two POSTs with one key fail, the third creates
+    // the payment, and exactly one exists.
+    let key = idem();
+    let body = serde_json::to_vec(&serde_json::json!({
+        "amount": 700, "currency": "usd", "payment_method": "4242424242424242"
+    }))
+    .unwrap();
+    for _ in 0..2 {
+        api.send(
+            "POST",
+            "/v1/payments",
+            &[
+                ("paycore-test-fault", "503"),
+                ("paycore-test-fault-times", "2"),
+                ("idempotency-key", &key),
+            ],
+            Some(body.clone()),
+        )
+        .await
+        .expect_error(503, "service_unavailable");
+    }
+    let ok = api
+        .send(
+            "POST",
+            "/v1/payments",
+            &[
+                ("paycore-test-fault", "503"),
+                ("paycore-test-fault-times", "2"),
+                ("idempotency-key", &key),
+            ],
+            Some(body),
+        )
+        .await;
+    ok.expect(200);
+    let list = api.get("/v1/payments?limit=100").await;
+    let with_amount = list.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["amount"] == 700)
+        .count();
+    assert_eq!(with_amount, 1);
+    // Without an idempotency key, GETs are counted by method and path.
+    let path = "/v1/payments?limit=3";
+    let h = [
+        ("paycore-test-fault", "500"),
+        ("paycore-test-fault-times", "1"),
+    ];
+    api.send("GET", path, &h, None)
+        .await
+        .expect_error(500, "internal_error");
+    api.send("GET", path, &h, None).await.expect(200);
+    api.send(
+        "GET",
+        path,
+        &[
+            ("paycore-test-fault", "500"),
+            ("paycore-test-fault-times", "11"),
+        ],
+        None,
+    )
+    .await
+    .expect_error(400, "parameter_invalid");
+
     let live = srv.merchant("live-co", Plan::Growth, true).await;
     let r = live
         .send(
