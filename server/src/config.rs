@@ -52,6 +52,11 @@ pub struct KeyCreateArgs {
     /// Create the merchant in live mode: test-only fault triggers are refused.
     #[arg(long)]
     pub live: bool,
+    /// Print one JSON object (`merchant_id`, `key_id`, `algorithm`, and
+    /// `secret` for HMAC keys) instead of the text, for scripts and test
+    /// fixtures.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Merchant plans: each sets a rate-limit tier (requests per minute per API key

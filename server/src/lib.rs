@@ -291,6 +291,21 @@ fn print_key(title: &str, key: &CreatedKey) {
     let _ = out.flush();
 }
 
+fn print_key_json(key: &CreatedKey) {
+    use std::io::Write;
+    let mut v = serde_json::json!({
+        "merchant_id": key.merchant_id,
+        "key_id": key.key_id,
+        "algorithm": key.alg.as_str(),
+    });
+    if let Some(secret) = &key.secret_b64 {
+        v["secret"] = serde_json::Value::String(secret.clone());
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{v}");
+    let _ = out.flush();
+}
+
 /// Runs a subcommand (`keys create ...`).
 pub async fn run_command(config: Config, command: Command) -> Result<(), ServerError> {
     match command {
@@ -311,7 +326,11 @@ pub async fn run_command(config: Config, command: Command) -> Result<(), ServerE
                 public_key.as_deref(),
             )
             .await?;
-            print_key("Created an API key", &key);
+            if args.json {
+                print_key_json(&key);
+            } else {
+                print_key("Created an API key", &key);
+            }
             Ok(())
         }
     }

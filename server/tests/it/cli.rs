@@ -59,6 +59,34 @@ fn keys_create_mints_keys() {
     );
     assert!(dir.path().join("paycore.db").exists());
 
+    // `--json`: one object, for scripts and the bindings' test fixtures.
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .args([
+            "keys",
+            "create",
+            "--merchant",
+            "json-co",
+            "--plan",
+            "scale",
+            "--json",
+        ])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["key_id"].as_str().unwrap().starts_with("key_test_"),
+        "{v}"
+    );
+    assert!(v["merchant_id"].as_str().is_some());
+    assert_eq!(v["algorithm"], "hmac-sha256");
+    assert_eq!(
+        paycore::crypto::b64_decode(v["secret"].as_str().unwrap()).map(|s| s.len()),
+        Some(32)
+    );
+
     let public = paycore::crypto::b64_encode(
         &paycore::crypto::Ed25519PrivateKey::from_random([9; 32])
             .public_key()
