@@ -12,5 +12,7 @@ bash scripts/test-rust.sh
 bash scripts/test-python.sh
 bash scripts/test-node.sh
 bash scripts/test-kotlin.sh
+bash scripts/test-postman.sh
+bash scripts/test-docs.sh
 
 step "all tests passed"
