@@ -411,7 +411,7 @@ pm.test('Prometheus text format', () => pm.expect(pm.response.headers.get('Conte
     },
 ];
 
-function toItem(r, examples, issue5) {
+function toItem(r, examples) {
     const raw = r.body === undefined ? undefined : json(r.body);
     const headers = [];
     if (raw !== undefined) headers.push(Object.assign({}, JSON_HEADER));
@@ -427,8 +427,7 @@ function toItem(r, examples, issue5) {
     if (raw !== undefined) request.body = { mode: 'raw', raw, options: { raw: { language: 'json' } } };
     const events = [];
     if (r.prerequest) events.push({ listen: 'prerequest', script: { type: 'text/javascript', exec: lines(r.prerequest) } });
-    const test = (issue5 ? `if (pm.variables.get('issue5') !== 'true') { return; }\n` : '') + r.test;
-    events.push({ listen: 'test', script: { type: 'text/javascript', exec: lines(test) } });
+    events.push({ listen: 'test', script: { type: 'text/javascript', exec: lines(r.test) } });
     const item = { name: r.name, event: events, request };
     const ex = examples[r.name];
     item.response = ex ? [{
@@ -457,7 +456,7 @@ function build() {
             { key: 'issue5', value: 'false', description: 'Set to "true" once the server has the webhook endpoint, attempts, usage, readiness and metrics routes (issue 5): the "Webhooks & usage" folder is skipped until then.' },
         ],
         item: folders.map((f) => {
-            const folder = { name: f.name, description: f.description, item: f.items.map((r) => toItem(r, examples, f.issue5)) };
+            const folder = { name: f.name, description: f.description, item: f.items.map((r) => toItem(r, examples)) };
             if (f.issue5) {
                 folder.event = [{
                     listen: 'prerequest',
