@@ -100,9 +100,14 @@ def api_reference() -> str:
                 desc = cell(r.get("description", ""))
                 content = r.get("content", {}).get("application/json", {}).get("schema")
                 if content is not None:
-                    name = ref_name(content)
-                    if name:
+                    if ref_name(content):
                         desc += f" ({type_of(content)})"
+                    elif "allOf" in content:
+                        parts = content["allOf"]
+                        items = [p["properties"]["data"].get("items") for p in parts
+                                 if "properties" in p and "data" in p["properties"]]
+                        if items and items[0] and ref_name(items[0]):
+                            desc += f" ([ListEnvelope](#schema-listenvelope) of {type_of(items[0])})"
                 out.append(f"| {code} | {desc} |\n")
             out.append("\n")
 
