@@ -27,11 +27,9 @@ fi
   "maturin>=1.16,<2" "pytest>=8" "pytest-asyncio>=1.0" "mypy>=1.10" flask fastapi httpx
 
 step "python: the reference server (for the client's integration tests)"
-# test-rust.sh builds it with the workspace; alone, build the workspace's
-# binaries the same way (one feature set: no rebuild of shared deps).
-if [ ! -x target/debug/paycore-server ]; then
-  cargo build --workspace --bins --locked
-fi
+# Built as test-rust.sh builds it (`cargo test --workspace`: the same feature
+# set, so after test-rust.sh this is a no-op, and a stale binary is rebuilt).
+cargo test --workspace --locked --no-run
 export PAYCORE_SERVER_BIN="$PWD/target/debug/paycore-server"
 
 step "python: build the wheel (maturin, its own target dir) and install it"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import time
 import uuid
 
 import pytest
@@ -160,9 +161,23 @@ def test_every_error_class_from_the_server(server: Server) -> None:
         dead.payments.retrieve("pay_x")
     assert conn.value.sent is False and conn.value.attempts == 1
 
+    # The attempt timed out after sending, and no retry is allowed: the
+    # outcome is unknown; the key lets the caller send it again safely.
+    k = key()
+    with pytest.raises(paycore.OutcomeUnknownError) as unknown:
+        no_retry.payments.create(
+            1000, "usd", OK, idempotency_key=k, timeout=0.2, headers={"Paycore-Test-Delay-Ms": "1500"}
+        )
+    assert unknown.value.idempotency_key == k and unknown.value.stage == "dispatch"
+    time.sleep(1.6)  # past the delayed original, whether the server finished it or dropped it
+    again = no_retry.payments.create(1000, "usd", OK, idempotency_key=k)
+    assert again.status == "succeeded" and again.response is not None
+    assert again.response.idempotency_key == k
+
+    # The overall deadline passed.
     with pytest.raises(paycore.TimeoutError) as to:
-        no_retry.payments.create(1000, "usd", OK, timeout=0.2, headers={"Paycore-Test-Delay-Ms": "1500"})
-    assert to.value.sent is True and to.value.idempotency_key
+        server.client(deadline=0.3).payments.create(1000, "usd", OK, headers={"Paycore-Test-Delay-Ms": "1500"})
+    assert to.value.sent is True and to.value.idempotency_key and to.value.retry_reason == "deadline"
 
     with pytest.raises(paycore.ConfigurationError):
         paycore.Client("key_1", "not base64!", base_url=server.base_url)

@@ -1,7 +1,7 @@
 """Type stubs of the native module ``paycore._native`` (checked against the
 built module by mypy's stubtest in the test suite)."""
 
-from typing import Any, AsyncIterator, Awaitable, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, TypeVar, Union, final
+from typing import Any, AsyncIterator, Awaitable, Generic, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, TypeVar, Union, final
 
 _Text = Union[str, bytes]
 _Headers = Union[Mapping[str, str], Mapping[_Text, _Text], Iterable[Tuple[_Text, _Text]], Any]
@@ -633,14 +633,14 @@ class UsageThreshold:
 def _object_from_json(kind: str, json: str) -> Any: ...
 
 @final
-class ListIterator(Iterator[Any]):
-    def __iter__(self) -> ListIterator: ...
-    def __next__(self) -> Any: ...
+class ListIterator(Iterator[_T], Generic[_T]):
+    def __iter__(self) -> ListIterator[_T]: ...
+    def __next__(self) -> _T: ...
 
 @final
-class AsyncListIterator(AsyncIterator[Any]):
-    def __aiter__(self) -> AsyncListIterator: ...
-    def __anext__(self) -> Awaitable[Any]: ...
+class AsyncListIterator(AsyncIterator[_T], Generic[_T]):
+    def __aiter__(self) -> AsyncListIterator[_T]: ...
+    def __anext__(self) -> Awaitable[_T]: ...
 
 @final
 class Payments:
@@ -671,7 +671,7 @@ class Payments:
         created_gte: Optional[int] = None,
         created_lt: Optional[int] = None,
         status: Optional[str] = None,
-    ) -> ListIterator: ...
+    ) -> ListIterator[Payment]: ...
 
 @final
 class AsyncPayments:
@@ -702,7 +702,7 @@ class AsyncPayments:
         created_gte: Optional[int] = None,
         created_lt: Optional[int] = None,
         status: Optional[str] = None,
-    ) -> AsyncListIterator: ...
+    ) -> AsyncListIterator[Payment]: ...
 
 @final
 class Refunds:
@@ -727,7 +727,7 @@ class Refunds:
         created_gte: Optional[int] = None,
         created_lt: Optional[int] = None,
         payment: Optional[str] = None,
-    ) -> ListIterator: ...
+    ) -> ListIterator[Refund]: ...
 
 @final
 class AsyncRefunds:
@@ -752,7 +752,7 @@ class AsyncRefunds:
         created_gte: Optional[int] = None,
         created_lt: Optional[int] = None,
         payment: Optional[str] = None,
-    ) -> AsyncListIterator: ...
+    ) -> AsyncListIterator[Refund]: ...
 
 @final
 class Events:
@@ -767,7 +767,7 @@ class Events:
         created_gte: Optional[int] = None,
         created_lt: Optional[int] = None,
         type: Optional[str] = None,
-    ) -> ListIterator: ...
+    ) -> ListIterator[Event]: ...
     def attempts(
         self,
         id: str,
@@ -775,7 +775,7 @@ class Events:
         limit: Optional[int] = None,
         starting_after: Optional[str] = None,
         ending_before: Optional[str] = None,
-    ) -> ListIterator: ...
+    ) -> ListIterator[WebhookAttempt]: ...
 
 @final
 class AsyncEvents:
@@ -790,7 +790,7 @@ class AsyncEvents:
         created_gte: Optional[int] = None,
         created_lt: Optional[int] = None,
         type: Optional[str] = None,
-    ) -> AsyncListIterator: ...
+    ) -> AsyncListIterator[Event]: ...
     def attempts(
         self,
         id: str,
@@ -798,7 +798,7 @@ class AsyncEvents:
         limit: Optional[int] = None,
         starting_after: Optional[str] = None,
         ending_before: Optional[str] = None,
-    ) -> AsyncListIterator: ...
+    ) -> AsyncListIterator[WebhookAttempt]: ...
 
 @final
 class WebhookEndpoints:
@@ -829,7 +829,7 @@ class WebhookEndpoints:
         limit: Optional[int] = None,
         starting_after: Optional[str] = None,
         ending_before: Optional[str] = None,
-    ) -> ListIterator: ...
+    ) -> ListIterator[WebhookEndpoint]: ...
 
 @final
 class AsyncWebhookEndpoints:
@@ -860,7 +860,7 @@ class AsyncWebhookEndpoints:
         limit: Optional[int] = None,
         starting_after: Optional[str] = None,
         ending_before: Optional[str] = None,
-    ) -> AsyncListIterator: ...
+    ) -> AsyncListIterator[WebhookEndpoint]: ...
 
 @final
 class UsageApi:
