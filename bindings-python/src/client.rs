@@ -273,6 +273,7 @@ macro_rules! resource {
         }
 
         #[pymethods]
+        #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
         impl $sync {
             $(
                 $(#[$attr])*
@@ -297,6 +298,7 @@ macro_rules! resource {
         }
 
         #[pymethods]
+        #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
         impl $async_ {
             $(
                 $(#[$attr])*
