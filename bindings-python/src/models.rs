@@ -60,10 +60,6 @@ fn raw<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-fn opt_repr(v: Option<&str>) -> String {
-    v.map_or_else(|| "None".to_owned(), |s| format!("{s:?}"))
-}
-
 /// The metadata of the call that returned an object.
 #[pyclass(frozen, module = "paycore._native")]
 #[derive(Debug, Clone)]
@@ -87,15 +83,15 @@ pub(crate) struct ResponseInfo {
 
 #[pymethods]
 impl ResponseInfo {
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
             "ResponseInfo(request_id={}, attempts={}, idempotency_key={}, replayed={}, http_status={})",
-            opt_repr(self.request_id.as_deref()),
+            self.request_id.clone().into_bound_py_any(py)?.repr()?,
             self.attempts,
-            opt_repr(self.idempotency_key.as_deref()),
+            self.idempotency_key.clone().into_bound_py_any(py)?.repr()?,
             if self.replayed { "True" } else { "False" },
             self.http_status
-        )
+        ))
     }
 }
 

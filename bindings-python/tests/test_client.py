@@ -182,7 +182,7 @@ def test_every_error_class_from_the_server(server: Server) -> None:
     with pytest.raises(paycore.ConfigurationError):
         paycore.Client("key_1", "not base64!", base_url=server.base_url)
     with pytest.raises(paycore.ConfigurationError):
-        paycore.Client(server.key_id, server.secret, base_url="ftp://nope")
+        paycore.Client(server.key_id, server.secret, base_url="not a url")
     with pytest.raises(paycore.ConfigurationError):
         c.payments.retrieve("")
     with pytest.raises(ValueError, match="timeout"):
