@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import threading
 import time
 import uuid
 
@@ -216,6 +217,30 @@ def test_threads_share_one_client(server: Server) -> None:
         made = list(pool.map(lambda i: c.payments.create(100 + i, "usd", OK), range(16)))
     assert len({p.id for p in made}) == 16
     assert {p.id for p in c.payments.list(limit=5)} == {p.id for p in made}
+
+
+def test_the_gil_is_released_while_a_call_waits(server: Server) -> None:
+    c = server.client()
+    ticks = 0
+    stop = threading.Event()
+
+    def count() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.005)
+
+    t = threading.Thread(target=count)
+    t.start()
+    try:
+        before = ticks
+        c.payments.create(1, "usd", OK, headers={"Paycore-Test-Delay-Ms": "300"})
+        during = ticks - before
+    finally:
+        stop.set()
+        t.join()
+    # A call that held the GIL for its 300 ms would let the thread tick at most once.
+    assert during >= 5
 
 
 def test_secrets_are_redacted(server: Server) -> None:
