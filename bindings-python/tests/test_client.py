@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import concurrent.futures
 import json
 import threading
@@ -161,6 +162,7 @@ def test_every_error_class_from_the_server(server: Server) -> None:
     with pytest.raises(paycore.ConnectionError) as conn:
         dead.payments.retrieve("pay_x")
     assert conn.value.sent is False and conn.value.attempts == 1
+    assert isinstance(conn.value, builtins.ConnectionError) and conn.value.kind == "connection"
 
     # The attempt timed out after sending, and no retry is allowed: the
     # outcome is unknown; the key lets the caller send it again safely.
@@ -179,6 +181,7 @@ def test_every_error_class_from_the_server(server: Server) -> None:
     with pytest.raises(paycore.TimeoutError) as to:
         server.client(deadline=0.3).payments.create(1000, "usd", OK, headers={"Paycore-Test-Delay-Ms": "1500"})
     assert to.value.sent is True and to.value.idempotency_key and to.value.retry_reason == "deadline"
+    assert isinstance(to.value, builtins.TimeoutError) and to.value.stage == "dispatch"
 
     with pytest.raises(paycore.ConfigurationError):
         paycore.Client("key_1", "not base64!", base_url=server.base_url)

@@ -16,6 +16,7 @@ and the kind's own fields (``CardError.decline_code``,
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Optional
 
 __all__ = [
@@ -263,18 +264,19 @@ class ApiError(RequestError):
     status: Optional[int]
 
 
-class TimeoutError(RequestError):  # noqa: A001 (paycore.TimeoutError, by design)
+class TimeoutError(RequestError, builtins.TimeoutError):  # noqa: A001 (paycore.TimeoutError, by design)
     """The overall deadline (or the last attempt's timeout) passed. ``sent``
     says whether the request may have reached the server; retry with
-    ``idempotency_key``."""
+    ``idempotency_key``. Also a builtin ``TimeoutError`` (``except
+    TimeoutError`` catches it without the import)."""
 
     _fields = ("sent",)
     sent: Optional[bool]
 
 
-class ConnectionError(RequestError):  # noqa: A001 (paycore.ConnectionError, by design)
+class ConnectionError(RequestError, builtins.ConnectionError):  # noqa: A001 (paycore.ConnectionError, by design)
     """The connection failed; ``sent`` is False when connecting failed (the
-    request certainly did not arrive)."""
+    request certainly did not arrive). Also a builtin ``ConnectionError``."""
 
     _fields = ("sent",)
     sent: Optional[bool]
