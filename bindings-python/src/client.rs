@@ -234,7 +234,6 @@ impl AsyncListIterator {
 }
 
 fn list_result(py: Python<'_>, r: Result<ObjStream, CallError>) -> PyResult<ListIterator> {
-    let _ = py;
     match r {
         Ok(s) => Ok(ListIterator {
             stream: Arc::new(Mutex::new(Some(s))),

@@ -91,7 +91,7 @@ def server() -> Iterator[Server]:
             timeout=60,
         )
         assert out.returncode == 0, out.stderr
-        key = json.loads(out.stdout)
+        key = json.loads(out.stdout)  # {"merchant_id", "key_id", "algorithm", "secret"}
         port = free_port()
         log = open(os.path.join(tmp, "server.log"), "wb")
         proc = subprocess.Popen(
