@@ -140,5 +140,5 @@ def skip_unless_route(call: object, what: str) -> None:
             next(result, None)
     except paycore.NotFoundError as e:
         if e.code == "route_unknown":
-            pytest.skip(f"server has no {what} endpoint yet")
+            pytest.skip(f"server has no {what} yet")
         raise
