@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The Python part of the test command: builds the `paycore` wheel (pyo3 +
 # maturin, abi3 for CPython >= 3.9), installs it in a venv under target/, and
-# runs its pytest suite (every vector file, the API unit tests, stubtest).
+# runs its pytest suite (every vector file, the API unit tests, stubtest, and
+# the sync / asyncio clients against the real reference server, which the
+# tests start on a free port from target/debug/paycore-server).
 # Installs what it needs on a fresh machine: python3-venv from Debian when
 # missing, maturin / pytest / mypy (and Flask / FastAPI for the examples) from
 # PyPI into the venv.
@@ -22,7 +24,13 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade \
-  "maturin>=1.16,<2" "pytest>=8" "mypy>=1.10" flask fastapi httpx
+  "maturin>=1.16,<2" "pytest>=8" "pytest-asyncio>=1.0" "mypy>=1.10" flask fastapi httpx
+
+step "python: the reference server (for the client's integration tests)"
+# Built as test-rust.sh builds it (`cargo test --workspace`: the same feature
+# set, so after test-rust.sh this is a no-op, and a stale binary is rebuilt).
+cargo test --workspace --locked --no-run
+export PAYCORE_SERVER_BIN="$PWD/target/debug/paycore-server"
 
 step "python: build the wheel (maturin, its own target dir) and install it"
 # maturin gets its own --target-dir so that it and cargo do not rebuild each

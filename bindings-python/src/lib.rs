@@ -12,11 +12,15 @@
 //! * `signing`: `SigningKey`, `VerificationKey`, `NonceStore`, `sign`,
 //!   `verify`.
 //! * `retry` and `ratelimit`: the decision helpers.
+//! * `client` and `models`: `Client` / `AsyncClient` over the Rust SDK
+//!   (`paycore-sdk`) and the classes of the API's objects.
 
 use pyo3::prelude::*;
 
+mod client;
 mod convert;
 mod errors;
+mod models;
 mod ratelimit;
 mod retry;
 mod signing;
@@ -30,5 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     signing::register(m)?;
     retry::register(m)?;
     ratelimit::register(m)?;
+    models::register(m)?;
+    client::register(m)?;
     Ok(())
 }

@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 
 import paycore
+from conftest import Server
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples" / "python"
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -69,3 +70,31 @@ def test_raw_body_helpers_explain() -> None:
     with pytest.raises(TypeError, match="get_data"):
         mod.raw_body({"type": "x"})
     assert mod.raw_body(b"x") == b"x"
+
+
+def test_checkout_handles_a_declined_card(server: Server) -> None:
+    import os
+    import subprocess
+
+    env = dict(
+        os.environ,
+        PAYCORE_KEY_ID=server.key_id,
+        PAYCORE_SECRET=server.secret,
+        PAYCORE_BASE_URL=server.base_url,
+    )
+    script = str(EXAMPLES / "checkout.py")
+    r = subprocess.run(
+        [sys.executable, script, "4000000000009995", "4242424242424242"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("declined: card_declined / insufficient_funds -> add_funds_or_use_another_card")
+    assert lines[1].startswith("paid: pay_") and "succeeded 1999 USD" in lines[1]
+    r = subprocess.run(
+        [sys.executable, script, "4000000000000069"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 2 and "expired_card" in r.stdout and "update_card_details" in r.stdout

@@ -31,3 +31,26 @@ def pace() -> float:
 
 def verified_is_bytes(body: bytes, headers: dict[str, str]) -> bytes:
     return paycore.Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").verify(body, headers)
+
+
+def charge(client: paycore.Client) -> list[str]:
+    try:
+        p = client.payments.create(1000, "usd", "4242424242424242", metadata={"order": "1"})
+    except paycore.CardError as e:
+        return [e.code, e.decline_code or "", e.action or "", str(e.attempts)]
+    attempts: int = p.response.attempts if p.response else 0
+    ids = [x.id for x in client.payments.list(limit=10)]
+    return ids + [p.status, str(attempts), str(p.to_dict()["amount"])]
+
+
+async def charge_async(client: paycore.AsyncClient) -> list[str]:
+    p = await client.payments.create(1000, "usd", "4242424242424242")
+    refunds = [r.amount async for r in client.refunds.list(payment=p.id)]
+    try:
+        await client.payments.retrieve("pay_missing")
+    except paycore.RateLimitError as e:
+        wait: float = e.retry_after or 0.0
+        return [str(wait)]
+    except paycore.NotFoundError as e:
+        return [e.param or "", str(refunds)]
+    return []

@@ -1,7 +1,7 @@
 """Type stubs of the native module ``paycore._native`` (checked against the
 built module by mypy's stubtest in the test suite)."""
 
-from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, TypeVar, Union, final
+from typing import Any, AsyncIterator, Awaitable, Generic, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, TypeVar, Union, final
 
 _Text = Union[str, bytes]
 _Headers = Union[Mapping[str, str], Mapping[_Text, _Text], Iterable[Tuple[_Text, _Text]], Any]
@@ -39,6 +39,34 @@ __all__ = [
     "RateLimitDecision",
     "RateLimiter",
     "render_rate_limit_headers",
+    "Client",
+    "AsyncClient",
+    "Payments",
+    "AsyncPayments",
+    "Refunds",
+    "AsyncRefunds",
+    "Events",
+    "AsyncEvents",
+    "WebhookEndpoints",
+    "AsyncWebhookEndpoints",
+    "UsageApi",
+    "AsyncUsageApi",
+    "ListIterator",
+    "AsyncListIterator",
+    "ResponseInfo",
+    "Card",
+    "PaymentMethodDetails",
+    "PaymentError",
+    "Payment",
+    "Refund",
+    "Event",
+    "WebhookEndpoint",
+    "Deleted",
+    "WebhookAttempt",
+    "Redelivery",
+    "Usage",
+    "UsageThreshold",
+    "_object_from_json",
 ]
 
 @final
@@ -344,3 +372,556 @@ def render_rate_limit_headers(
 ) -> list[tuple[str, str]]: ...
 def parse_rate_limit(headers: _Headers, now: Optional[int] = None) -> RateLimitInfo: ...
 def parse_retry_after_ms(value: str, now: Optional[int] = None) -> Optional[int]: ...
+
+# --- the API client (paycore-sdk) -------------------------------------------
+
+_T = TypeVar("_T")
+_Secret = Union[str, bytes]
+
+@final
+class ResponseInfo:
+    @property
+    def request_id(self) -> Optional[str]: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def idempotency_key(self) -> Optional[str]: ...
+    @property
+    def replayed(self) -> bool: ...
+    @property
+    def http_status(self) -> int: ...
+
+@final
+class Card:
+    @property
+    def brand(self) -> str: ...
+    @property
+    def last4(self) -> str: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class PaymentMethodDetails:
+    @property
+    def type(self) -> str: ...
+    @property
+    def card(self) -> Optional[Card]: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class PaymentError:
+    @property
+    def type(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def decline_code(self) -> Optional[str]: ...
+    @property
+    def message(self) -> Optional[str]: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Payment:
+    @property
+    def id(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def currency_exponent(self) -> Optional[int]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def capture_method(self) -> str: ...
+    @property
+    def amount_capturable(self) -> int: ...
+    @property
+    def amount_captured(self) -> int: ...
+    @property
+    def amount_refunded(self) -> int: ...
+    @property
+    def refunded(self) -> bool: ...
+    @property
+    def payment_method(self) -> PaymentMethodDetails: ...
+    @property
+    def customer_email(self) -> Optional[str]: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def cancellation_reason(self) -> Optional[str]: ...
+    @property
+    def metadata(self) -> dict[str, str]: ...
+    @property
+    def last_payment_error(self) -> Optional[PaymentError]: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def livemode(self) -> bool: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Refund:
+    @property
+    def id(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def payment(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def reason(self) -> Optional[str]: ...
+    @property
+    def metadata(self) -> dict[str, str]: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Event:
+    @property
+    def id(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def data_object(self) -> Union[Payment, Refund, UsageThreshold, WebhookEndpoint, dict[str, Any]]: ...
+
+@final
+class WebhookEndpoint:
+    @property
+    def id(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def enabled_events(self) -> list[str]: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def disabled_reason(self) -> Optional[str]: ...
+    @property
+    def signature_algorithm(self) -> str: ...
+    @property
+    def secret(self) -> Optional[str]: ...
+    @property
+    def public_key(self) -> Optional[str]: ...
+    @property
+    def previous_secret_expires(self) -> Optional[int]: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Deleted:
+    @property
+    def id(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def deleted(self) -> bool: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class WebhookAttempt:
+    @property
+    def id(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def webhook_id(self) -> str: ...
+    @property
+    def attempt(self) -> int: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def status_code(self) -> Optional[int]: ...
+    @property
+    def duration_ms(self) -> int: ...
+    @property
+    def response_body(self) -> Optional[str]: ...
+    @property
+    def error_kind(self) -> Optional[str]: ...
+    @property
+    def result(self) -> str: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Redelivery:
+    @property
+    def object(self) -> str: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def endpoints(self) -> list[str]: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Usage:
+    @property
+    def object(self) -> str: ...
+    @property
+    def month(self) -> str: ...
+    @property
+    def volume(self) -> int: ...
+    @property
+    def limit(self) -> int: ...
+    @property
+    def percentage(self) -> float: ...
+    @property
+    def thresholds_reached(self) -> list[int]: ...
+    @property
+    def projected_volume(self) -> int: ...
+    @property
+    def overage_allowed(self) -> bool: ...
+    @property
+    def plan(self) -> str: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class UsageThreshold:
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def threshold(self) -> int: ...
+    @property
+    def response(self) -> Optional[ResponseInfo]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def _object_from_json(kind: str, json: str) -> Any: ...
+
+@final
+class ListIterator(Iterator[_T], Generic[_T]):
+    def __iter__(self) -> ListIterator[_T]: ...
+    def __next__(self) -> _T: ...
+
+@final
+class AsyncListIterator(AsyncIterator[_T], Generic[_T]):
+    def __aiter__(self) -> AsyncListIterator[_T]: ...
+    def __anext__(self) -> Awaitable[_T]: ...
+
+@final
+class Payments:
+    def create(
+        self,
+        amount: int,
+        currency: str,
+        payment_method: str,
+        *,
+        capture_method: Optional[str] = None,
+        customer_email: Optional[str] = None,
+        description: Optional[str] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        idempotency_key: Optional[str] = None,
+        timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> Payment: ...
+    def retrieve(self, id: str) -> Payment: ...
+    def confirm(self, id: str) -> Payment: ...
+    def capture(self, id: str, *, amount_to_capture: Optional[int] = None) -> Payment: ...
+    def cancel(self, id: str, *, cancellation_reason: Optional[str] = None) -> Payment: ...
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+        created_gte: Optional[int] = None,
+        created_lt: Optional[int] = None,
+        status: Optional[str] = None,
+    ) -> ListIterator[Payment]: ...
+
+@final
+class AsyncPayments:
+    def create(
+        self,
+        amount: int,
+        currency: str,
+        payment_method: str,
+        *,
+        capture_method: Optional[str] = None,
+        customer_email: Optional[str] = None,
+        description: Optional[str] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        idempotency_key: Optional[str] = None,
+        timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> Awaitable[Payment]: ...
+    def retrieve(self, id: str) -> Awaitable[Payment]: ...
+    def confirm(self, id: str) -> Awaitable[Payment]: ...
+    def capture(self, id: str, *, amount_to_capture: Optional[int] = None) -> Awaitable[Payment]: ...
+    def cancel(self, id: str, *, cancellation_reason: Optional[str] = None) -> Awaitable[Payment]: ...
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+        created_gte: Optional[int] = None,
+        created_lt: Optional[int] = None,
+        status: Optional[str] = None,
+    ) -> AsyncListIterator[Payment]: ...
+
+@final
+class Refunds:
+    def create(
+        self,
+        payment: str,
+        *,
+        amount: Optional[int] = None,
+        reason: Optional[str] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        idempotency_key: Optional[str] = None,
+        timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> Refund: ...
+    def retrieve(self, id: str) -> Refund: ...
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+        created_gte: Optional[int] = None,
+        created_lt: Optional[int] = None,
+        payment: Optional[str] = None,
+    ) -> ListIterator[Refund]: ...
+
+@final
+class AsyncRefunds:
+    def create(
+        self,
+        payment: str,
+        *,
+        amount: Optional[int] = None,
+        reason: Optional[str] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        idempotency_key: Optional[str] = None,
+        timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> Awaitable[Refund]: ...
+    def retrieve(self, id: str) -> Awaitable[Refund]: ...
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+        created_gte: Optional[int] = None,
+        created_lt: Optional[int] = None,
+        payment: Optional[str] = None,
+    ) -> AsyncListIterator[Refund]: ...
+
+@final
+class Events:
+    def retrieve(self, id: str) -> Event: ...
+    def redeliver(self, id: str, *, endpoint: Optional[str] = None) -> Redelivery: ...
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+        created_gte: Optional[int] = None,
+        created_lt: Optional[int] = None,
+        type: Optional[str] = None,
+    ) -> ListIterator[Event]: ...
+    def attempts(
+        self,
+        id: str,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+    ) -> ListIterator[WebhookAttempt]: ...
+
+@final
+class AsyncEvents:
+    def retrieve(self, id: str) -> Awaitable[Event]: ...
+    def redeliver(self, id: str, *, endpoint: Optional[str] = None) -> Awaitable[Redelivery]: ...
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+        created_gte: Optional[int] = None,
+        created_lt: Optional[int] = None,
+        type: Optional[str] = None,
+    ) -> AsyncListIterator[Event]: ...
+    def attempts(
+        self,
+        id: str,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+    ) -> AsyncListIterator[WebhookAttempt]: ...
+
+@final
+class WebhookEndpoints:
+    def create(
+        self,
+        url: str,
+        enabled_events: Sequence[str],
+        *,
+        description: Optional[str] = None,
+        enabled: Optional[bool] = None,
+        signature_algorithm: Optional[str] = None,
+    ) -> WebhookEndpoint: ...
+    def retrieve(self, id: str) -> WebhookEndpoint: ...
+    def update(
+        self,
+        id: str,
+        *,
+        url: Optional[str] = None,
+        enabled_events: Optional[Sequence[str]] = None,
+        description: Optional[str] = None,
+        enabled: Optional[bool] = None,
+    ) -> WebhookEndpoint: ...
+    def delete(self, id: str) -> Deleted: ...
+    def rotate_secret(self, id: str, *, expires_in: Optional[int] = None) -> WebhookEndpoint: ...
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+    ) -> ListIterator[WebhookEndpoint]: ...
+
+@final
+class AsyncWebhookEndpoints:
+    def create(
+        self,
+        url: str,
+        enabled_events: Sequence[str],
+        *,
+        description: Optional[str] = None,
+        enabled: Optional[bool] = None,
+        signature_algorithm: Optional[str] = None,
+    ) -> Awaitable[WebhookEndpoint]: ...
+    def retrieve(self, id: str) -> Awaitable[WebhookEndpoint]: ...
+    def update(
+        self,
+        id: str,
+        *,
+        url: Optional[str] = None,
+        enabled_events: Optional[Sequence[str]] = None,
+        description: Optional[str] = None,
+        enabled: Optional[bool] = None,
+    ) -> Awaitable[WebhookEndpoint]: ...
+    def delete(self, id: str) -> Awaitable[Deleted]: ...
+    def rotate_secret(self, id: str, *, expires_in: Optional[int] = None) -> Awaitable[WebhookEndpoint]: ...
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        starting_after: Optional[str] = None,
+        ending_before: Optional[str] = None,
+    ) -> AsyncListIterator[WebhookEndpoint]: ...
+
+@final
+class UsageApi:
+    def retrieve(self) -> Usage: ...
+
+@final
+class AsyncUsageApi:
+    def retrieve(self) -> Awaitable[Usage]: ...
+
+@final
+class Client:
+    def __new__(
+        cls,
+        key_id: str,
+        secret: _Secret,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        deadline: Optional[float] = None,
+        user_agent: Optional[str] = None,
+    ) -> Client: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def payments(self) -> Payments: ...
+    @property
+    def refunds(self) -> Refunds: ...
+    @property
+    def events(self) -> Events: ...
+    @property
+    def webhook_endpoints(self) -> WebhookEndpoints: ...
+    @property
+    def usage(self) -> UsageApi: ...
+
+@final
+class AsyncClient:
+    def __new__(
+        cls,
+        key_id: str,
+        secret: _Secret,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        deadline: Optional[float] = None,
+        user_agent: Optional[str] = None,
+    ) -> AsyncClient: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def payments(self) -> AsyncPayments: ...
+    @property
+    def refunds(self) -> AsyncRefunds: ...
+    @property
+    def events(self) -> AsyncEvents: ...
+    @property
+    def webhook_endpoints(self) -> AsyncWebhookEndpoints: ...
+    @property
+    def usage(self) -> AsyncUsageApi: ...
