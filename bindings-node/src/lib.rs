@@ -14,7 +14,9 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+pub mod client;
 pub mod limiter;
+pub mod models;
 pub mod retry;
 pub mod signing;
 pub mod webhook;
