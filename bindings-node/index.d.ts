@@ -675,7 +675,7 @@ export interface Payment {
   /** A description. */
   description?: string
   /** Set when canceled. */
-  cancellationReason?: 'duplicate' | 'fraudulent' | 'requested_by_customer' | 'abandoned' | 'unknown' | null
+  cancellationReason?: 'duplicate' | 'fraudulent' | 'requested_by_customer' | 'abandoned' | 'unknown'
   /** Merchant data. */
   metadata: Record<string, string>
   /** The decline, for a failed payment. */
@@ -857,7 +857,7 @@ export interface Refund {
   /** `succeeded`, ... */
   status: string
   /** Why. */
-  reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer' | 'unknown' | null
+  reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer' | 'unknown'
   /** Merchant data. */
   metadata: Record<string, string>
   /** Unix seconds. */
@@ -1183,7 +1183,7 @@ export interface WebhookEndpoint {
   /** Enabled or disabled. */
   status: 'enabled' | 'disabled' | 'unknown'
   /** Why it is disabled. */
-  disabledReason?: 'manual' | 'gone' | 'failing' | 'unknown' | null
+  disabledReason?: 'manual' | 'gone' | 'failing' | 'unknown'
   /** `v1` (HMAC) or `v1a` (ed25519). */
   signatureAlgorithm: 'v1' | 'v1a' | 'unknown'
   /**

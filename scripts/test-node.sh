@@ -51,5 +51,9 @@ if [ "$drift" -ne 0 ]; then exit 1; fi
 step "node: tsc --strict --noEmit of test/types/usage.ts"
 npx tsc -p test/types/tsconfig.json --strict --noEmit
 
+step "node: tsc --strict of examples/node/checkout.ts (run by test/examples.test.js)"
+rm -rf test/.build/examples
+npx tsc -p test/types/tsconfig.examples.json
+
 step "node: node --test"
 node --test test/*.test.js test/*.test.mjs

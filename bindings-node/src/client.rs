@@ -20,7 +20,7 @@ use crate::invalid_arg;
 use crate::models::{
     CancelPaymentParams, CapturePaymentParams, CreatePaymentParams, CreateRefundParams,
     CreateWebhookEndpointParams, Deleted, Event, EventPage, ListParams, Payment, PaymentPage,
-    Redelivery, RedeliverParams, Refund, RefundPage, RotateSecretParams,
+    RedeliverParams, Redelivery, Refund, RefundPage, RotateSecretParams,
     UpdateWebhookEndpointParams, Usage, WebhookAttempt, WebhookAttemptPage, WebhookEndpoint,
     WebhookEndpointPage,
 };
@@ -294,17 +294,33 @@ macro_rules! outcome {
 }
 
 outcome!(PaymentOutcome, Payment, "The outcome of a payment call.");
-outcome!(PaymentPageOutcome, PaymentPage, "The outcome of a payments list call.");
+outcome!(
+    PaymentPageOutcome,
+    PaymentPage,
+    "The outcome of a payments list call."
+);
 outcome!(RefundOutcome, Refund, "The outcome of a refund call.");
-outcome!(RefundPageOutcome, RefundPage, "The outcome of a refunds list call.");
+outcome!(
+    RefundPageOutcome,
+    RefundPage,
+    "The outcome of a refunds list call."
+);
 outcome!(EventOutcome, Event, "The outcome of an event call.");
-outcome!(EventPageOutcome, EventPage, "The outcome of an events list call.");
+outcome!(
+    EventPageOutcome,
+    EventPage,
+    "The outcome of an events list call."
+);
 outcome!(
     WebhookAttemptPageOutcome,
     WebhookAttemptPage,
     "The outcome of an event attempts list call."
 );
-outcome!(RedeliveryOutcome, Redelivery, "The outcome of a redeliver call.");
+outcome!(
+    RedeliveryOutcome,
+    Redelivery,
+    "The outcome of a redeliver call."
+);
 outcome!(
     WebhookEndpointOutcome,
     WebhookEndpoint,
@@ -580,7 +596,10 @@ impl NativeClient {
 
     /// Every payment matching `params`, page by page.
     #[napi]
-    pub fn payments_list_all(&self, params: Option<ListParams>) -> std::result::Result<PaymentPager, Error<String>> {
+    pub fn payments_list_all(
+        &self,
+        params: Option<ListParams>,
+    ) -> std::result::Result<PaymentPager, Error<String>> {
         Ok(PaymentPager::new(
             self.inner.payments().list_all(list_params(params)?),
         ))
@@ -620,7 +639,10 @@ impl NativeClient {
 
     /// Every refund matching `params`.
     #[napi]
-    pub fn refunds_list_all(&self, params: Option<ListParams>) -> std::result::Result<RefundPager, Error<String>> {
+    pub fn refunds_list_all(
+        &self,
+        params: Option<ListParams>,
+    ) -> std::result::Result<RefundPager, Error<String>> {
         Ok(RefundPager::new(
             self.inner.refunds().list_all(list_params(params)?),
         ))
@@ -643,7 +665,10 @@ impl NativeClient {
 
     /// Every event matching `params`.
     #[napi]
-    pub fn events_list_all(&self, params: Option<ListParams>) -> std::result::Result<EventPager, Error<String>> {
+    pub fn events_list_all(
+        &self,
+        params: Option<ListParams>,
+    ) -> std::result::Result<EventPager, Error<String>> {
         Ok(EventPager::new(
             self.inner.events().list_all(list_params(params)?),
         ))
@@ -760,7 +785,9 @@ impl NativeClient {
         params: Option<ListParams>,
     ) -> std::result::Result<WebhookEndpointPager, Error<String>> {
         Ok(WebhookEndpointPager::new(
-            self.inner.webhook_endpoints().list_all(list_params(params)?),
+            self.inner
+                .webhook_endpoints()
+                .list_all(list_params(params)?),
         ))
     }
 
@@ -788,7 +815,10 @@ pub fn client_error_kinds() -> Vec<&'static str> {
 pub fn decode_api_object(
     kind: String,
     json: String,
-) -> std::result::Result<Either5<WebhookEndpoint, WebhookAttempt, Redelivery, Deleted, Usage>, Error<String>> {
+) -> std::result::Result<
+    Either5<WebhookEndpoint, WebhookAttempt, Redelivery, Deleted, Usage>,
+    Error<String>,
+> {
     fn de<S: serde::de::DeserializeOwned>(json: &str) -> std::result::Result<S, Error<String>> {
         serde_json::from_str(json).map_err(|e| invalid_arg(format!("json: {e}")))
     }

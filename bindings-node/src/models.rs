@@ -116,7 +116,7 @@ pub struct Payment {
     pub description: Option<String>,
     /// Set when canceled.
     #[napi(
-        ts_type = "'duplicate' | 'fraudulent' | 'requested_by_customer' | 'abandoned' | 'unknown' | null"
+        ts_type = "'duplicate' | 'fraudulent' | 'requested_by_customer' | 'abandoned' | 'unknown'"
     )]
     pub cancellation_reason: Option<String>,
     /// Merchant data.
@@ -183,7 +183,7 @@ pub struct Refund {
     /// `succeeded`, ...
     pub status: String,
     /// Why.
-    #[napi(ts_type = "'duplicate' | 'fraudulent' | 'requested_by_customer' | 'unknown' | null")]
+    #[napi(ts_type = "'duplicate' | 'fraudulent' | 'requested_by_customer' | 'unknown'")]
     pub reason: Option<String>,
     /// Merchant data.
     pub metadata: HashMap<String, String>,
@@ -266,7 +266,7 @@ pub struct WebhookEndpoint {
     #[napi(ts_type = "'enabled' | 'disabled' | 'unknown'")]
     pub status: String,
     /// Why it is disabled.
-    #[napi(ts_type = "'manual' | 'gone' | 'failing' | 'unknown' | null")]
+    #[napi(ts_type = "'manual' | 'gone' | 'failing' | 'unknown'")]
     pub disabled_reason: Option<String>,
     /// `v1` (HMAC) or `v1a` (ed25519).
     #[napi(ts_type = "'v1' | 'v1a' | 'unknown'")]
@@ -491,8 +491,16 @@ macro_rules! page {
 page!(PaymentPage, Payment, "One page of payments.");
 page!(RefundPage, Refund, "One page of refunds.");
 page!(EventPage, Event, "One page of events.");
-page!(WebhookEndpointPage, WebhookEndpoint, "One page of webhook endpoints.");
-page!(WebhookAttemptPage, WebhookAttempt, "One page of delivery attempts.");
+page!(
+    WebhookEndpointPage,
+    WebhookEndpoint,
+    "One page of webhook endpoints."
+);
+page!(
+    WebhookAttemptPage,
+    WebhookAttempt,
+    "One page of delivery attempts."
+);
 
 // ---- parameters ----
 
@@ -521,11 +529,7 @@ impl CreatePaymentParams {
     pub(crate) fn into_sdk(self) -> std::result::Result<m::CreatePayment, Error<String>> {
         let mut p = m::CreatePayment::new(self.amount, self.currency, self.payment_method);
         if let Some(c) = self.capture_method {
-            p.capture_method = Some(parse_wire(
-                "captureMethod",
-                &c,
-                &["automatic", "manual"],
-            )?);
+            p.capture_method = Some(parse_wire("captureMethod", &c, &["automatic", "manual"])?);
         }
         p.customer_email = self.customer_email;
         p.description = self.description;

@@ -7,7 +7,7 @@
 //
 // Compiled by scripts/test-node.sh (tsc --strict) and run against the real
 // reference server by bindings-node/test/examples.test.js.
-import { Client, CardError, OutcomeUnknownError, type DeclineAction, type Payment } from 'paycore'
+import { Client, CardError, OutcomeUnknownError, type DeclineAction, type Payment, type WithResponse } from 'paycore'
 
 function env(name: string): string {
   const v = process.env[name]
@@ -34,7 +34,7 @@ const ADVICE: Record<DeclineAction, string> = {
   check_existing_payment: 'This looks like a duplicate of a payment you just made.',
 }
 
-type Attempt = { ok: true; payment: Payment } | { ok: false; advice: string }
+type Attempt = { ok: true; payment: WithResponse<Payment> } | { ok: false; advice: string }
 
 async function pay(amount: number, card: string, orderId: string): Promise<Attempt> {
   const params = { amount, currency: 'usd', paymentMethod: card, metadata: { order: orderId } }
