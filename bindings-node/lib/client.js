@@ -50,6 +50,22 @@ function objectArg(value, what, required) {
   return value
 }
 
+/**
+ * `params` with its integer fields checked: napi would truncate 10.5 to 10
+ * silently, so a fractional or unsafe number is a TypeError here.
+ */
+function withInts(params, what, fields) {
+  if (params !== undefined) {
+    for (const f of fields) {
+      const v = params[f]
+      if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isSafeInteger(v))) {
+        throw new TypeError(`${what}.${f} must be an integer, got ${typeof v === 'number' ? v : typeOfValue(v)}`)
+      }
+    }
+  }
+  return params
+}
+
 function idArg(id, what = 'id') {
   if (typeof id !== 'string') throw new TypeError(`${what} must be a string, got ${typeOfValue(id)}`)
   return id
@@ -130,7 +146,7 @@ class Payments {
 
   /** Creates a payment. A declined card throws CardError. */
   create(params, options) {
-    return call(() => this.#n.paymentsCreate(objectArg(params, 'params', true), objectArg(options, 'options')))
+    return call(() => this.#n.paymentsCreate(withInts(objectArg(params, 'params', true), 'params', ['amount']), objectArg(options, 'options')))
   }
 
   retrieve(id) {
@@ -144,7 +160,7 @@ class Payments {
 
   /** Captures a payment in `requires_capture` (all of it, or `amountToCapture`). */
   capture(id, params) {
-    return call(() => this.#n.paymentsCapture(idArg(id), objectArg(params, 'params')))
+    return call(() => this.#n.paymentsCapture(idArg(id), withInts(objectArg(params, 'params'), 'params', ['amountToCapture'])))
   }
 
   /** Cancels a payment in `requires_action` or `requires_capture`. */
@@ -154,7 +170,7 @@ class Payments {
 
   /** Payments, newest first: await for one page, `for await` for all. */
   list(params) {
-    const p = objectArg(params, 'params')
+    const p = withInts(objectArg(params, 'params'), 'params', ['limit'])
     return new ListRequest(() => this.#n.paymentsList(p), () => this.#n.paymentsListAll(p))
   }
 }
@@ -167,7 +183,7 @@ class Refunds {
 
   /** Refunds a succeeded payment, fully or partly (`amount`). */
   create(params, options) {
-    return call(() => this.#n.refundsCreate(objectArg(params, 'params', true), objectArg(options, 'options')))
+    return call(() => this.#n.refundsCreate(withInts(objectArg(params, 'params', true), 'params', ['amount']), objectArg(options, 'options')))
   }
 
   retrieve(id) {
@@ -176,7 +192,7 @@ class Refunds {
 
   /** Refunds (filter with `payment`): await for one page, `for await` for all. */
   list(params) {
-    const p = objectArg(params, 'params')
+    const p = withInts(objectArg(params, 'params'), 'params', ['limit'])
     return new ListRequest(() => this.#n.refundsList(p), () => this.#n.refundsListAll(p))
   }
 }
@@ -193,14 +209,14 @@ class Events {
 
   /** Events (filter with `type`): await for one page, `for await` for all. */
   list(params) {
-    const p = objectArg(params, 'params')
+    const p = withInts(objectArg(params, 'params'), 'params', ['limit'])
     return new ListRequest(() => this.#n.eventsList(p), () => this.#n.eventsListAll(p))
   }
 
   /** An event's delivery attempts, newest first. */
   attempts(id, params) {
     const i = idArg(id)
-    const p = objectArg(params, 'params')
+    const p = withInts(objectArg(params, 'params'), 'params', ['limit'])
     return new ListRequest(() => this.#n.eventsAttempts(i, p), () => this.#n.eventsAttemptsAll(i, p))
   }
 
@@ -235,11 +251,11 @@ class WebhookEndpoints {
 
   /** Mints a new secret; the old one keeps signing until `previousSecretExpires`. */
   rotateSecret(id, params) {
-    return call(() => this.#n.webhookEndpointsRotateSecret(idArg(id), objectArg(params, 'params')))
+    return call(() => this.#n.webhookEndpointsRotateSecret(idArg(id), withInts(objectArg(params, 'params'), 'params', ['expiresIn'])))
   }
 
   list(params) {
-    const p = objectArg(params, 'params')
+    const p = withInts(objectArg(params, 'params'), 'params', ['limit'])
     return new ListRequest(() => this.#n.webhookEndpointsList(p), () => this.#n.webhookEndpointsListAll(p))
   }
 }

@@ -123,6 +123,8 @@ describe('payments', () => {
       (e) => e instanceof TypeError && /captureMethod/.test(e.message),
     )
     await assert.rejects(client.payments.create({ amount: 'ten', currency: 'usd', paymentMethod: OK }), TypeError)
+    await assert.rejects(client.payments.create({ amount: 10.5, currency: 'usd', paymentMethod: OK }), /params.amount must be an integer/)
+    assert.throws(() => client.payments.list({ limit: 2.5 }), TypeError)
     await assert.rejects(client.payments.create(), TypeError)
     await assert.rejects(client.payments.retrieve(42), TypeError)
     await assert.rejects(client.payments.list({ status: 'nope' }).page(), TypeError)
