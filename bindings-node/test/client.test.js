@@ -534,7 +534,7 @@ describe('webhook endpoints, attempts, redelivery, usage', () => {
     const skip = await issue5Routes()
     if (skip) return t.skip(skip)
     const c = freshClient('redeliver')
-    const we = await c.webhookEndpoints.create({ url: 'http://127.0.0.1:9/hooks', enabledEvents: ['*'] })
+    const we = await c.webhookEndpoints.create({ url: 'https://example.com/hooks', enabledEvents: ['*'] })
     await c.payments.create({ amount: 100, currency: 'usd', paymentMethod: OK })
     const ev = (await c.events.list({ type: 'payment.succeeded' })).data[0]
     const r = await c.events.redeliver(ev.id, { endpoint: we.id })
