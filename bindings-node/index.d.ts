@@ -9,6 +9,79 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** Every event of a list, page by page. */
+export declare class EventPager {
+  /** The next item (fetching the next page when the current one is used up). */
+  next(): Promise<EventNext>
+}
+
+/**
+ * The API client (`paycore_sdk::Client`): holds the key's secret, which is
+ * never shown.
+ */
+export declare class NativeClient {
+  /** Builds the client (no request is made). */
+  constructor(options: ClientOptions)
+  /** The base URL. */
+  get baseUrl(): string
+  /** The API key id. */
+  get keyId(): string
+  /** Attempts per call, the first included. */
+  get maxAttempts(): number
+  /** Tokens left in the client-wide retry budget. */
+  get retryBudgetAvailable(): number
+  /** `POST /v1/payments`. */
+  paymentsCreate(params: CreatePaymentParams, options?: CallOptions | undefined | null): Promise<PaymentOutcome>
+  /** `GET /v1/payments/{id}`. */
+  paymentsRetrieve(id: string): Promise<PaymentOutcome>
+  /** `POST /v1/payments/{id}/confirm`. */
+  paymentsConfirm(id: string): Promise<PaymentOutcome>
+  /** `POST /v1/payments/{id}/capture`. */
+  paymentsCapture(id: string, params?: CapturePaymentParams | undefined | null): Promise<PaymentOutcome>
+  /** `POST /v1/payments/{id}/cancel`. */
+  paymentsCancel(id: string, params?: CancelPaymentParams | undefined | null): Promise<PaymentOutcome>
+  /** One page of `GET /v1/payments`. */
+  paymentsList(params?: ListParams | undefined | null): Promise<PaymentPageOutcome>
+  /** Every payment matching `params`, page by page. */
+  paymentsListAll(params?: ListParams | undefined | null): PaymentPager
+  /** `POST /v1/refunds`. */
+  refundsCreate(params: CreateRefundParams, options?: CallOptions | undefined | null): Promise<RefundOutcome>
+  /** `GET /v1/refunds/{id}`. */
+  refundsRetrieve(id: string): Promise<RefundOutcome>
+  /** One page of `GET /v1/refunds`. */
+  refundsList(params?: ListParams | undefined | null): Promise<RefundPageOutcome>
+  /** Every refund matching `params`. */
+  refundsListAll(params?: ListParams | undefined | null): RefundPager
+  /** `GET /v1/events/{id}`. */
+  eventsRetrieve(id: string): Promise<EventOutcome>
+  /** One page of `GET /v1/events`. */
+  eventsList(params?: ListParams | undefined | null): Promise<EventPageOutcome>
+  /** Every event matching `params`. */
+  eventsListAll(params?: ListParams | undefined | null): EventPager
+  /** One page of `GET /v1/events/{id}/attempts`. */
+  eventsAttempts(id: string, params?: ListParams | undefined | null): Promise<WebhookAttemptPageOutcome>
+  /** Every delivery attempt of an event. */
+  eventsAttemptsAll(id: string, params?: ListParams | undefined | null): WebhookAttemptPager
+  /** `POST /v1/events/{id}/redeliver`. */
+  eventsRedeliver(id: string, params?: RedeliverParams | undefined | null): Promise<RedeliveryOutcome>
+  /** `POST /v1/webhook_endpoints`. */
+  webhookEndpointsCreate(params: CreateWebhookEndpointParams): Promise<WebhookEndpointOutcome>
+  /** `GET /v1/webhook_endpoints/{id}`. */
+  webhookEndpointsRetrieve(id: string): Promise<WebhookEndpointOutcome>
+  /** `POST /v1/webhook_endpoints/{id}`. */
+  webhookEndpointsUpdate(id: string, params: UpdateWebhookEndpointParams): Promise<WebhookEndpointOutcome>
+  /** `DELETE /v1/webhook_endpoints/{id}`. */
+  webhookEndpointsDelete(id: string): Promise<DeletedOutcome>
+  /** `POST /v1/webhook_endpoints/{id}/rotate_secret`. */
+  webhookEndpointsRotateSecret(id: string, params?: RotateSecretParams | undefined | null): Promise<WebhookEndpointOutcome>
+  /** One page of `GET /v1/webhook_endpoints`. */
+  webhookEndpointsList(params?: ListParams | undefined | null): Promise<WebhookEndpointPageOutcome>
+  /** Every webhook endpoint. */
+  webhookEndpointsListAll(params?: ListParams | undefined | null): WebhookEndpointPager
+  /** `GET /v1/usage`. */
+  usageRetrieve(): Promise<UsageOutcome>
+}
+
 /** A GCRA limiter: one quota over an in-memory store of partitions. */
 export declare class NativeRateLimiter {
   /**
@@ -146,6 +219,30 @@ export declare class NativeWebhookSigner {
   sign(msgId: string, timestamp: number, body: Uint8Array): Array<string>
 }
 
+/** Every payment of a list, page by page. */
+export declare class PaymentPager {
+  /** The next item (fetching the next page when the current one is used up). */
+  next(): Promise<PaymentNext>
+}
+
+/** Every refund of a list, page by page. */
+export declare class RefundPager {
+  /** The next item (fetching the next page when the current one is used up). */
+  next(): Promise<RefundNext>
+}
+
+/** Every delivery attempt of an event, page by page. */
+export declare class WebhookAttemptPager {
+  /** The next item (fetching the next page when the current one is used up). */
+  next(): Promise<WebhookAttemptNext>
+}
+
+/** Every webhook endpoint, page by page. */
+export declare class WebhookEndpointPager {
+  /** The next item (fetching the next page when the current one is used up). */
+  next(): Promise<WebhookEndpointNext>
+}
+
 /** Budget settings (tokens). */
 export interface BudgetOptions {
   /** Tokens in a full bucket. */
@@ -158,11 +255,170 @@ export interface BudgetOptions {
   successReward?: number
 }
 
+/** Per-call options (on the create methods, where the SDK takes them). */
+export interface CallOptions {
+  /**
+   * The idempotency key (1-255 visible ASCII characters); a fresh one is
+   * minted per call otherwise. Reuse the key of an `OutcomeUnknownError`
+   * to retry safely.
+   */
+  idempotencyKey?: string
+  /** This call's per-attempt timeout, ms. */
+  timeoutMs?: number
+  /** This call's overall deadline, ms. */
+  deadlineMs?: number
+  /**
+   * Extra headers sent on every attempt (e.g. the sandbox's
+   * `Paycore-Test-Fault`).
+   */
+  headers?: Record<string, string>
+}
+
+/** Parameters of `payments.cancel`. */
+export interface CancelPaymentParams {
+  /** Why. */
+  cancellationReason?: 'duplicate' | 'fraudulent' | 'requested_by_customer' | 'abandoned'
+}
+
+/** Parameters of `payments.capture`. */
+export interface CapturePaymentParams {
+  /** A partial capture; the whole amount when omitted. */
+  amountToCapture?: number
+}
+
+/** The card of a payment (never the full number). */
+export interface Card {
+  /** `visa`, `mastercard`, ... */
+  brand: string
+  /** The last four digits. */
+  last4: string
+}
+
 /** Checks a received `Content-Digest` value against `body`. */
 export declare function checkContentDigest(value: string, body: Uint8Array): DigestCheck
 
+/** A failed call: the SDK error's kind, metadata and fields. */
+export interface ClientErrorInfo {
+  /** The SDK's stable kind code (`card_error`, `rate_limited`, ...: `ERROR_CODES`). */
+  kind: string
+  /** The SDK's message (never holds a secret). */
+  message: string
+  /** The server's error code (`card_declined`, `parameter_invalid`, ...), when it sent one. */
+  code?: string
+  /** How far the request got: `construction`, `dispatch`, `response`. */
+  stage: string
+  /** The `Request-Id` of the last response. */
+  requestId?: string
+  /** Attempts made (0 if nothing was sent). */
+  attempts: number
+  /** The idempotency key the request carried. */
+  idempotencyKey?: string
+  /** The HTTP status of the last response. */
+  status?: number
+  /** Why the SDK stopped retrying (the core's reason code). */
+  retryReason?: string
+  /** Card errors: the issuer's decline code. */
+  declineCode?: string
+  /** Card errors: what the merchant or customer must do (the core's action code). */
+  action?: string
+  /** Card errors: the failed payment's id. */
+  paymentId?: string
+  /** Invalid-request and not-found errors: the parameter at fault. */
+  param?: string
+  /** Rate-limit errors: the server's `Retry-After`, ms. */
+  retryAfterMs?: number
+  /** Timeout and connection errors: whether the request may have reached the server. */
+  maybeSent?: boolean
+}
+
+/**
+ * The SDK's error kind codes (`ERROR_CODES`), for the JS layer's check that
+ * every kind has a class.
+ */
+export declare function clientErrorKinds(): Array<string>
+
+/** The options of `new Client(...)`. */
+export interface ClientOptions {
+  /** The API key id (`key_...`). */
+  keyId: string
+  /**
+   * The key's HMAC secret: the base64 string the server printed, or the
+   * raw bytes.
+   */
+  secret: string | Buffer
+  /** The API's base URL (default `http://127.0.0.1:8080`). */
+  baseUrl?: string
+  /** The timeout of each attempt, ms (default 30,000). */
+  timeoutMs?: number
+  /**
+   * The overall deadline of a call, retries included, ms (default
+   * 60,000; `null` for none).
+   */
+  deadlineMs?: number | null
+  /** Retries after the first attempt (default 2); 0 disables retries. */
+  maxRetries?: number
+  /** The `User-Agent` (default `paycore-node/<version>`). */
+  userAgent?: string
+}
+
 /** The `Content-Digest` value for `body` (`sha-256` or `sha-512`). */
 export declare function contentDigest(body: Uint8Array, alg: string): string
+
+/** `created` bounds of a list, Unix seconds. */
+export interface CreatedRange {
+  /** After. */
+  gt?: number
+  /** At or after. */
+  gte?: number
+  /** Before. */
+  lt?: number
+  /** At or before. */
+  lte?: number
+}
+
+/** Parameters of `payments.create`. */
+export interface CreatePaymentParams {
+  /** In minor units, 1 to 99,999,999. */
+  amount: number
+  /** ISO 4217 code, any case. */
+  currency: string
+  /** The card number (test cards in the sandbox). */
+  paymentMethod: string
+  /** `automatic` (default) or `manual`. */
+  captureMethod?: 'automatic' | 'manual'
+  /** The customer's e-mail. */
+  customerEmail?: string
+  /** Up to 1000 characters. */
+  description?: string
+  /** Up to 20 keys. */
+  metadata?: Record<string, string>
+}
+
+/** Parameters of `refunds.create`. */
+export interface CreateRefundParams {
+  /** The payment's id. */
+  payment: string
+  /** A partial refund; the rest of the captured amount when omitted. */
+  amount?: number
+  /** Why. */
+  reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer'
+  /** Merchant data. */
+  metadata?: Record<string, string>
+}
+
+/** Parameters of `webhookEndpoints.create`. */
+export interface CreateWebhookEndpointParams {
+  /** An `http(s)` URL. */
+  url: string
+  /** Event types, or `["*"]`. */
+  enabledEvents: Array<string>
+  /** A description. */
+  description?: string
+  /** Created disabled when `false`. */
+  enabled?: boolean
+  /** `v1` (HMAC, default) or `v1a` (ed25519). */
+  signatureAlgorithm?: 'v1' | 'v1a'
+}
 
 /** What failed and the context of the attempt. */
 export interface DecideInput {
@@ -212,6 +468,42 @@ export interface Decision {
   serverDelayMs?: number
 }
 
+/**
+ * Decodes an API object (snake_case JSON, as the server sends it) with the
+ * SDK and converts it as a response is converted: lets the tests check the
+ * conversion of objects the server does not serve yet. `kind`:
+ * `webhook_endpoint`, `webhook_attempt`, `redelivery`, `deleted`, `usage`.
+ */
+export declare function decodeApiObject(kind: string, json: string): WebhookEndpoint | WebhookAttempt | Redelivery | Deleted | Usage
+
+/** A deleted object's acknowledgement. */
+export interface Deleted {
+  /** The deleted object's id. */
+  id: string
+  /** Its type, e.g. `webhook_endpoint`. */
+  object: string
+  /** Always `true`. */
+  deleted: boolean
+}
+
+/** The outcome of a delete call. */
+export interface DeletedOutcome {
+  /** The object, on success. */
+  value?: Deleted
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
+}
+
 /** The outcome of a `Content-Digest` check. */
 export interface DigestCheck {
   /** Whether every supported member matched. */
@@ -224,6 +516,87 @@ export interface DigestCheck {
   message?: string
   /** The algorithm that did not match (`digest_mismatch`). */
   algorithm?: string
+}
+
+/** An event (also the body of a webhook delivery). */
+export interface Event {
+  /** `evt_...`. */
+  id: string
+  /** `event`. */
+  object: string
+  /** `payment.succeeded`, `refund.created`, ... */
+  type: string
+  /** Unix seconds. */
+  created: number
+  /** The object. */
+  data: EventData
+}
+
+/** An event's payload. */
+export interface EventData {
+  /**
+   * The object as it was when the event happened (a payment, refund,
+   * usage or webhook endpoint, by the event type's prefix).
+   */
+  object: Record<string, unknown>
+}
+
+/** The next item of a list: `value`, `error`, or `done`. */
+export interface EventNext {
+  /** The item. */
+  value?: Event
+  /** The error that ended the list. */
+  error?: ClientErrorInfo
+  /** No item left. */
+  done: boolean
+}
+
+/** The outcome of an event call. */
+export interface EventOutcome {
+  /** The object, on success. */
+  value?: Event
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
+}
+
+/** One page of events. */
+export interface EventPage {
+  /** `list`. */
+  object: string
+  /** The list's path. */
+  url: string
+  /** Whether more objects follow this page. */
+  hasMore: boolean
+  /** The objects, newest first. */
+  data: Array<Event>
+}
+
+/** The outcome of an events list call. */
+export interface EventPageOutcome {
+  /** The object, on success. */
+  value?: EventPage
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
 }
 
 /** Mints an idempotency key (UUID v4) from 16 random bytes. */
@@ -243,11 +616,153 @@ export interface LimitDecision {
   retryAfterUs?: number
 }
 
+/**
+ * Parameters of the list methods: page size, cursors, `created` bounds and
+ * the list's filter (`status` for payments, `payment` for refunds, `type`
+ * for events).
+ */
+export interface ListParams {
+  /** The page size, 1 to 100 (the server's default is 10). */
+  limit?: number
+  /** Objects older than this id. */
+  startingAfter?: string
+  /** Objects newer than this id. */
+  endingBefore?: string
+  /** `created` bounds. */
+  created?: CreatedRange
+  /** Payments only: only this status. */
+  status?: 'requires_action' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled'
+  /** Refunds only: only refunds of this payment. */
+  payment?: string
+  /** Events only: only this type. */
+  type?: string
+}
+
 /** The version of the native addon (the Cargo package version). */
 export declare function nativeVersion(): string
 
 /** Reads every rate-limit header format from `[name, value, ...]` at `now`. */
 export declare function parseRateLimit(headers: Array<string>, now: number): RateLimitState
+
+/** A payment. */
+export interface Payment {
+  /** `pay_...`. */
+  id: string
+  /** `payment`. */
+  object: string
+  /** In minor units. */
+  amount: number
+  /** ISO 4217 code, upper case. */
+  currency: string
+  /** Decimal places of the currency. */
+  currencyExponent?: number
+  /** The state (`unknown` for a state this SDK does not know). */
+  status: 'requires_action' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled' | 'unknown'
+  /** When the payment is captured. */
+  captureMethod: 'automatic' | 'manual' | 'unknown'
+  /** What `capture` may still take. */
+  amountCapturable: number
+  /** Captured so far. */
+  amountCaptured: number
+  /** Refunded so far. */
+  amountRefunded: number
+  /** Fully refunded. */
+  refunded: boolean
+  /** The card. */
+  paymentMethod: PaymentMethodDetails
+  /** The customer's e-mail. */
+  customerEmail?: string
+  /** A description. */
+  description?: string
+  /** Set when canceled. */
+  cancellationReason?: 'duplicate' | 'fraudulent' | 'requested_by_customer' | 'abandoned' | 'unknown'
+  /** Merchant data. */
+  metadata: Record<string, string>
+  /** The decline, for a failed payment. */
+  lastPaymentError?: PaymentError
+  /** Unix seconds. */
+  created: number
+  /** Whether this is a live payment. */
+  livemode: boolean
+}
+
+/** The decline of a failed payment. */
+export interface PaymentError {
+  /** `card_error`. */
+  type: string
+  /** `card_declined`, `expired_card`, ... */
+  code: string
+  /** The issuer's decline code. */
+  declineCode?: string
+  /** A message. */
+  message?: string
+}
+
+/** How a payment was paid. */
+export interface PaymentMethodDetails {
+  /** `card`. */
+  type: string
+  /** The card. */
+  card?: Card
+}
+
+/** The next item of a list: `value`, `error`, or `done`. */
+export interface PaymentNext {
+  /** The item. */
+  value?: Payment
+  /** The error that ended the list. */
+  error?: ClientErrorInfo
+  /** No item left. */
+  done: boolean
+}
+
+/** The outcome of a payment call. */
+export interface PaymentOutcome {
+  /** The object, on success. */
+  value?: Payment
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
+}
+
+/** One page of payments. */
+export interface PaymentPage {
+  /** `list`. */
+  object: string
+  /** The list's path. */
+  url: string
+  /** Whether more objects follow this page. */
+  hasMore: boolean
+  /** The objects, newest first. */
+  data: Array<Payment>
+}
+
+/** The outcome of a payments list call. */
+export interface PaymentPageOutcome {
+  /** The object, on success. */
+  value?: PaymentPage
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
+}
 
 /** A `RateLimit-Policy` / `RateLimit-Policy` entry. */
 export interface QuotaPolicyInfo {
@@ -291,6 +806,120 @@ export interface RateLimitState {
   limits: Array<ServiceLimitInfo>
   /** Names of headers present but malformed. */
   malformed: Array<string>
+}
+
+/** Parameters of `events.redeliver`. */
+export interface RedeliverParams {
+  /** Only this endpoint (default: every enabled endpoint the event matches). */
+  endpoint?: string
+}
+
+/** What `events.redeliver` scheduled. */
+export interface Redelivery {
+  /** `redelivery`. */
+  object: string
+  /** The event's id. */
+  event: string
+  /** The endpoints a delivery was scheduled for. */
+  endpoints: Array<string>
+}
+
+/** The outcome of a redeliver call. */
+export interface RedeliveryOutcome {
+  /** The object, on success. */
+  value?: Redelivery
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
+}
+
+/** A refund. */
+export interface Refund {
+  /** `re_...`. */
+  id: string
+  /** `refund`. */
+  object: string
+  /** The refunded payment's id. */
+  payment: string
+  /** In minor units. */
+  amount: number
+  /** The payment's currency. */
+  currency: string
+  /** `succeeded`, ... */
+  status: string
+  /** Why. */
+  reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer' | 'unknown'
+  /** Merchant data. */
+  metadata: Record<string, string>
+  /** Unix seconds. */
+  created: number
+}
+
+/** The next item of a list: `value`, `error`, or `done`. */
+export interface RefundNext {
+  /** The item. */
+  value?: Refund
+  /** The error that ended the list. */
+  error?: ClientErrorInfo
+  /** No item left. */
+  done: boolean
+}
+
+/** The outcome of a refund call. */
+export interface RefundOutcome {
+  /** The object, on success. */
+  value?: Refund
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
+}
+
+/** One page of refunds. */
+export interface RefundPage {
+  /** `list`. */
+  object: string
+  /** The list's path. */
+  url: string
+  /** Whether more objects follow this page. */
+  hasMore: boolean
+  /** The objects, newest first. */
+  data: Array<Refund>
+}
+
+/** The outcome of a refunds list call. */
+export interface RefundPageOutcome {
+  /** The object, on success. */
+  value?: RefundPage
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
 }
 
 /**
@@ -353,6 +982,12 @@ export interface RetryOptions {
   budgetOptions?: BudgetOptions
 }
 
+/** Parameters of `webhookEndpoints.rotateSecret`. */
+export interface RotateSecretParams {
+  /** How long the old secret keeps signing, seconds (server default 86,400). */
+  expiresIn?: number
+}
+
 /** A `RateLimit` service-limit entry. */
 export interface ServiceLimitInfo {
   /** The policy it reports on. */
@@ -375,6 +1010,58 @@ export interface SignedRequestParts {
   signature: string
   /** The signature base that was signed (for diagnosing a rejection). */
   signatureBase: string
+}
+
+/** Parameters of `webhookEndpoints.update`: only the fields given change. */
+export interface UpdateWebhookEndpointParams {
+  /** A new URL. */
+  url?: string
+  /** New event types. */
+  enabledEvents?: Array<string>
+  /** A new description. */
+  description?: string
+  /** `true` re-enables, `false` disables. */
+  enabled?: boolean
+}
+
+/** The month's usage against the plan's volume limit. */
+export interface Usage {
+  /** `usage`. */
+  object: string
+  /** UTC calendar month, `YYYY-MM`. */
+  month: string
+  /** Succeeded volume this month, minor units. */
+  volume: number
+  /** The plan's monthly limit, minor units. */
+  limit: number
+  /** `volume / limit * 100`. */
+  percentage: number
+  /** Thresholds crossed this month, of 80, 90, 95, 100. */
+  thresholdsReached: Array<number>
+  /** Linear month-end projection. */
+  projectedVolume: number
+  /** Whether payments go on above the limit. */
+  overageAllowed: boolean
+  /** The plan's name. */
+  plan: string
+}
+
+/** The outcome of a usage call. */
+export interface UsageOutcome {
+  /** The object, on success. */
+  value?: Usage
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
 }
 
 /** Validates a caller-chosen idempotency key; returns it. */
@@ -410,6 +1097,165 @@ export interface VerifiedDelivery {
  * secret or `ed25519` public key).
  */
 export declare function verifySignatureBase(alg: string, key: Uint8Array, base: Uint8Array, signature: Uint8Array): boolean
+
+/** One HTTP attempt to deliver one event to one endpoint. */
+export interface WebhookAttempt {
+  /** `wa_...`. */
+  id: string
+  /** `webhook_attempt`. */
+  object: string
+  /** The event's id. */
+  event: string
+  /** The endpoint's id. */
+  endpoint: string
+  /** The `webhook-id` sent (the same on every attempt of one delivery). */
+  webhookId: string
+  /** 1-based within its delivery. */
+  attempt: number
+  /** Unix seconds. */
+  created: number
+  /** Where it was sent. */
+  url: string
+  /** The receiver's status; `null` when there was no response. */
+  statusCode?: number
+  /** How long it took. */
+  durationMs: number
+  /** The start of the receiver's body. */
+  responseBody?: string
+  /** `timeout`, `connect`, `http_status`, `refused_address`, `body_too_large`. */
+  errorKind?: string
+  /** Succeeded or failed. */
+  result: 'succeeded' | 'failed' | 'unknown'
+}
+
+/** The next item of a list: `value`, `error`, or `done`. */
+export interface WebhookAttemptNext {
+  /** The item. */
+  value?: WebhookAttempt
+  /** The error that ended the list. */
+  error?: ClientErrorInfo
+  /** No item left. */
+  done: boolean
+}
+
+/** One page of delivery attempts. */
+export interface WebhookAttemptPage {
+  /** `list`. */
+  object: string
+  /** The list's path. */
+  url: string
+  /** Whether more objects follow this page. */
+  hasMore: boolean
+  /** The objects, newest first. */
+  data: Array<WebhookAttempt>
+}
+
+/** The outcome of an event attempts list call. */
+export interface WebhookAttemptPageOutcome {
+  /** The object, on success. */
+  value?: WebhookAttemptPage
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
+}
+
+/** A webhook endpoint. */
+export interface WebhookEndpoint {
+  /** `we_...`. */
+  id: string
+  /** `webhook_endpoint`. */
+  object: string
+  /** The receiver's URL. */
+  url: string
+  /** Event types delivered; `["*"]` is every type. */
+  enabledEvents: Array<string>
+  /** A description. */
+  description?: string
+  /** Enabled or disabled. */
+  status: 'enabled' | 'disabled' | 'unknown'
+  /** Why it is disabled. */
+  disabledReason?: 'manual' | 'gone' | 'failing' | 'unknown'
+  /** `v1` (HMAC) or `v1a` (ed25519). */
+  signatureAlgorithm: 'v1' | 'v1a' | 'unknown'
+  /**
+   * The signing secret (`whsec_...`): only in the responses of create and
+   * rotateSecret, for `v1` endpoints.
+   */
+  secret?: string
+  /** The verifying key (`whpk_...`) of a `v1a` endpoint. */
+  publicKey?: string
+  /** While a rotated-out secret still signs deliveries: until when (Unix seconds). */
+  previousSecretExpires?: number
+  /** Unix seconds. */
+  created: number
+}
+
+/** The next item of a list: `value`, `error`, or `done`. */
+export interface WebhookEndpointNext {
+  /** The item. */
+  value?: WebhookEndpoint
+  /** The error that ended the list. */
+  error?: ClientErrorInfo
+  /** No item left. */
+  done: boolean
+}
+
+/** The outcome of a webhook endpoint call. */
+export interface WebhookEndpointOutcome {
+  /** The object, on success. */
+  value?: WebhookEndpoint
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
+}
+
+/** One page of webhook endpoints. */
+export interface WebhookEndpointPage {
+  /** `list`. */
+  object: string
+  /** The list's path. */
+  url: string
+  /** Whether more objects follow this page. */
+  hasMore: boolean
+  /** The objects, newest first. */
+  data: Array<WebhookEndpoint>
+}
+
+/** The outcome of a webhook endpoints list call. */
+export interface WebhookEndpointPageOutcome {
+  /** The object, on success. */
+  value?: WebhookEndpointPage
+  /** The error, on failure. */
+  error?: ClientErrorInfo
+  /** The `Request-Id` of the response. */
+  requestId?: string
+  /** Attempts made. */
+  attempts: number
+  /** The idempotency key sent. */
+  idempotencyKey?: string
+  /** Whether the server replayed a stored response. */
+  replayed: boolean
+  /** The HTTP status. */
+  status: number
+}
 
 /** The stable names of every scheme. */
 export declare function webhookSchemes(): Array<string>

@@ -778,6 +778,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.EventPager = nativeBinding.EventPager
+module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeRateLimiter = nativeBinding.NativeRateLimiter
 module.exports.NativeRequestSigner = nativeBinding.NativeRequestSigner
 module.exports.NativeRequestVerifier = nativeBinding.NativeRequestVerifier
@@ -785,8 +787,14 @@ module.exports.NativeRetryBudget = nativeBinding.NativeRetryBudget
 module.exports.NativeRetryConfig = nativeBinding.NativeRetryConfig
 module.exports.NativeWebhook = nativeBinding.NativeWebhook
 module.exports.NativeWebhookSigner = nativeBinding.NativeWebhookSigner
+module.exports.PaymentPager = nativeBinding.PaymentPager
+module.exports.RefundPager = nativeBinding.RefundPager
+module.exports.WebhookAttemptPager = nativeBinding.WebhookAttemptPager
+module.exports.WebhookEndpointPager = nativeBinding.WebhookEndpointPager
 module.exports.checkContentDigest = nativeBinding.checkContentDigest
+module.exports.clientErrorKinds = nativeBinding.clientErrorKinds
 module.exports.contentDigest = nativeBinding.contentDigest
+module.exports.decodeApiObject = nativeBinding.decodeApiObject
 module.exports.idempotencyKeyFromRandom = nativeBinding.idempotencyKeyFromRandom
 module.exports.nativeVersion = nativeBinding.nativeVersion
 module.exports.parseRateLimit = nativeBinding.parseRateLimit

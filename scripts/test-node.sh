@@ -2,7 +2,8 @@
 # The Node package (bindings-node/): npm install from the committed lockfile,
 # napi build (debug: the tests check behaviour, not speed), a drift check of
 # the generated index.js / index.d.ts against the committed ones, a strict
-# TypeScript compile of a usage file, then `node --test`.
+# TypeScript compile of a usage file and the TypeScript example, then
+# `node --test` (the client tests start the reference server built here).
 # Usage: bash scripts/test-node.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,12 @@ if [ "$node_major" -lt 18 ]; then
   echo "Node >= 18 is needed, found $(node --version)" >&2
   exit 1
 fi
+
+step "node: the reference server for the client tests (cargo build --workspace --bins)"
+# The same workspace-wide feature set as test-rust.sh, so nothing is rebuilt
+# when both run; a no-op when target/debug/paycore-server is up to date.
+cargo build --workspace --bins --locked
+export PAYCORE_SERVER_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/paycore-server"
 
 cd bindings-node
 
@@ -43,6 +50,10 @@ if [ "$drift" -ne 0 ]; then exit 1; fi
 
 step "node: tsc --strict --noEmit of test/types/usage.ts"
 npx tsc -p test/types/tsconfig.json --strict --noEmit
+
+step "node: tsc --strict of examples/node/checkout.ts (run by test/examples.test.js)"
+rm -rf test/.build/examples
+npx tsc -p test/types/tsconfig.examples.json
 
 step "node: node --test"
 node --test test/*.test.js test/*.test.mjs

@@ -327,3 +327,277 @@ export declare class RateLimiter {
 
 /** The native addon's version (the Cargo version). */
 export declare function nativeVersion(): string
+
+// ---- the HTTP client (the Rust SDK, paycore-sdk) ----
+
+import type {
+  Payment,
+  PaymentPage,
+  Refund,
+  RefundPage,
+  Event,
+  EventPage,
+  WebhookEndpoint,
+  WebhookEndpointPage,
+  WebhookAttempt,
+  WebhookAttemptPage,
+  Redelivery,
+  Deleted,
+  Usage,
+  CreatePaymentParams,
+  CapturePaymentParams,
+  CancelPaymentParams,
+  CreateRefundParams,
+  ListParams,
+  CreatedRange,
+  CreateWebhookEndpointParams,
+  UpdateWebhookEndpointParams,
+  RotateSecretParams,
+  RedeliverParams,
+  CallOptions,
+  Card,
+  PaymentMethodDetails,
+  PaymentError as PaymentDeclineDetails,
+  EventData,
+} from '../index'
+
+export type {
+  Payment,
+  PaymentPage,
+  Refund,
+  RefundPage,
+  Event,
+  EventPage,
+  WebhookEndpoint,
+  WebhookEndpointPage,
+  WebhookAttempt,
+  WebhookAttemptPage,
+  Redelivery,
+  Deleted,
+  Usage,
+  CreatePaymentParams,
+  CapturePaymentParams,
+  CancelPaymentParams,
+  CreateRefundParams,
+  ListParams,
+  CreatedRange,
+  CreateWebhookEndpointParams,
+  UpdateWebhookEndpointParams,
+  RotateSecretParams,
+  RedeliverParams,
+  CallOptions,
+  Card,
+  PaymentMethodDetails,
+  PaymentDeclineDetails,
+  EventData,
+}
+
+/** The SDK's error kind codes (paycore_sdk::ERROR_CODES). */
+export type ClientErrorKind =
+  | 'card_error'
+  | 'invalid_request'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'conflict'
+  | 'idempotency_mismatch'
+  | 'rate_limited'
+  | 'api_error'
+  | 'timeout'
+  | 'connection'
+  | 'outcome_unknown'
+  | 'decode'
+  | 'invalid_configuration'
+
+/** A call to the paycore API failed. */
+export declare class PaycoreApiError extends PaycoreError {
+  /** The SDK's kind code. */
+  readonly kind: ClientErrorKind
+  /** The server's error code (`card_declined`, `parameter_invalid`, ...), else the kind. */
+  readonly code: string
+  /** How far the request got. */
+  readonly stage: 'construction' | 'dispatch' | 'response' | null
+  /** The `Request-Id` of the last response. */
+  readonly requestId: string | null
+  /** Attempts made (0 if nothing was sent). */
+  readonly attempts: number
+  /** The idempotency key the request carried: send the same request with it to retry safely. */
+  readonly idempotencyKey: string | null
+  /** The HTTP status of the last response. */
+  readonly statusCode: number | null
+  /** Why the SDK stopped retrying (the core's reason code). */
+  readonly retryReason: string | null
+}
+
+/** The decline actions (paycore's `UserAction` codes). */
+export type DeclineAction =
+  | 'use_another_payment_method'
+  | 'update_card_details'
+  | 'authenticate_customer'
+  | 'add_funds_or_use_another_card'
+  | 'retry_later_with_new_key'
+  | 'contact_card_issuer'
+  | 'check_existing_payment'
+
+/** 402: the card was declined. */
+export declare class CardError extends PaycoreApiError {
+  readonly kind: 'card_error'
+  /** The issuer's decline code (`insufficient_funds`, ...). */
+  readonly declineCode: string | null
+  /** What to do next. */
+  readonly action: DeclineAction | null
+  /** The failed payment's id. */
+  readonly paymentId: string | null
+}
+/** 400: the request is invalid. */
+export declare class InvalidRequestError extends PaycoreApiError {
+  readonly kind: 'invalid_request'
+  readonly param: string | null
+}
+/** 401. */
+export declare class AuthenticationError extends PaycoreApiError {
+  readonly kind: 'authentication'
+}
+/** 403. */
+export declare class PermissionError extends PaycoreApiError {
+  readonly kind: 'permission'
+}
+/** 404. */
+export declare class NotFoundError extends PaycoreApiError {
+  readonly kind: 'not_found'
+  readonly param: string | null
+}
+/** 409. */
+export declare class ConflictError extends PaycoreApiError {
+  readonly kind: 'conflict'
+}
+/** 422: the idempotency key was used with a different request. */
+export declare class IdempotencyError extends PaycoreApiError {
+  readonly kind: 'idempotency_mismatch'
+}
+/** 429 after the retries allowed. */
+export declare class RateLimitError extends PaycoreApiError {
+  readonly kind: 'rate_limited'
+  /** The server's Retry-After, seconds. */
+  readonly retryAfter: number | null
+}
+/** 5xx after the retries allowed. */
+export declare class ApiError extends PaycoreApiError {
+  readonly kind: 'api_error'
+}
+/** The deadline passed. */
+export declare class TimeoutError extends PaycoreApiError {
+  readonly kind: 'timeout'
+  readonly maybeSent: boolean | null
+}
+/** The connection failed. */
+export declare class ConnectionError extends PaycoreApiError {
+  readonly kind: 'connection'
+  readonly maybeSent: boolean | null
+}
+/** Sent, maybe applied, not safely retriable: reconcile, or resend with `idempotencyKey`. */
+export declare class OutcomeUnknownError extends PaycoreApiError {
+  readonly kind: 'outcome_unknown'
+}
+/** A success response that could not be decoded. */
+export declare class DecodeError extends PaycoreApiError {
+  readonly kind: 'decode'
+}
+/** The client or the request could not be built. */
+export declare class ConfigurationError extends PaycoreApiError {
+  readonly kind: 'invalid_configuration'
+}
+
+/** The metadata of the response an object came from (non-enumerable `lastResponse`). */
+export interface ResponseInfo {
+  readonly requestId: string | null
+  readonly attempts: number
+  readonly idempotencyKey: string | null
+  readonly replayed: boolean
+  readonly statusCode: number
+}
+
+/** An object returned by a call: the object, plus `lastResponse`. */
+export type WithResponse<T> = T & { readonly lastResponse: ResponseInfo }
+
+/** A list call: `await` it for one page, `for await` it for every object. */
+export declare class ListRequest<T, P> implements PromiseLike<WithResponse<P>>, AsyncIterable<T> {
+  private constructor()
+  page(): Promise<WithResponse<P>>
+  then<R1 = WithResponse<P>, R2 = never>(
+    onfulfilled?: ((value: WithResponse<P>) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2>
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<WithResponse<P> | R>
+  finally(onfinally?: (() => void) | null): Promise<WithResponse<P>>
+  [Symbol.asyncIterator](): AsyncIterator<T>
+  toArray(options?: { limit?: number }): Promise<T[]>
+}
+
+export interface ClientOptions {
+  /** The API key id (`key_...`). */
+  keyId: string
+  /** The key's HMAC secret: the base64 string the server printed, or its bytes. */
+  secret: string | Uint8Array
+  /** Default `http://127.0.0.1:8080`. */
+  baseUrl?: string
+  /** Per-attempt timeout, ms (default 30,000). */
+  timeoutMs?: number
+  /** Overall deadline of a call, retries included, ms (default 60,000; null for none). */
+  deadlineMs?: number | null
+  /** Retries after the first attempt (default 2). */
+  maxRetries?: number
+  /** The User-Agent (default `paycore-node/<version>`). */
+  userAgent?: string
+}
+
+export interface Payments {
+  create(params: CreatePaymentParams, options?: CallOptions): Promise<WithResponse<Payment>>
+  retrieve(id: string): Promise<WithResponse<Payment>>
+  confirm(id: string): Promise<WithResponse<Payment>>
+  capture(id: string, params?: CapturePaymentParams): Promise<WithResponse<Payment>>
+  cancel(id: string, params?: CancelPaymentParams): Promise<WithResponse<Payment>>
+  list(params?: ListParams): ListRequest<Payment, PaymentPage>
+}
+
+export interface Refunds {
+  create(params: CreateRefundParams, options?: CallOptions): Promise<WithResponse<Refund>>
+  retrieve(id: string): Promise<WithResponse<Refund>>
+  list(params?: ListParams): ListRequest<Refund, RefundPage>
+}
+
+export interface Events {
+  retrieve(id: string): Promise<WithResponse<Event>>
+  list(params?: ListParams): ListRequest<Event, EventPage>
+  attempts(id: string, params?: ListParams): ListRequest<WebhookAttempt, WebhookAttemptPage>
+  redeliver(id: string, params?: RedeliverParams): Promise<WithResponse<Redelivery>>
+}
+
+export interface WebhookEndpoints {
+  create(params: CreateWebhookEndpointParams): Promise<WithResponse<WebhookEndpoint>>
+  retrieve(id: string): Promise<WithResponse<WebhookEndpoint>>
+  update(id: string, params: UpdateWebhookEndpointParams): Promise<WithResponse<WebhookEndpoint>>
+  delete(id: string): Promise<WithResponse<Deleted>>
+  rotateSecret(id: string, params?: RotateSecretParams): Promise<WithResponse<WebhookEndpoint>>
+  list(params?: ListParams): ListRequest<WebhookEndpoint, WebhookEndpointPage>
+}
+
+export interface UsageResource {
+  retrieve(): Promise<WithResponse<Usage>>
+}
+
+/** The paycore API client (the Rust SDK). Its inspect/toString/toJSON never show the secret. */
+export declare class Client {
+  constructor(options: ClientOptions)
+  readonly payments: Payments
+  readonly refunds: Refunds
+  readonly events: Events
+  readonly webhookEndpoints: WebhookEndpoints
+  readonly usage: UsageResource
+  readonly baseUrl: string
+  readonly keyId: string
+  readonly maxRetries: number
+  readonly retryBudgetAvailable: number
+  toString(): string
+  toJSON(): { baseUrl: string; keyId: string; secret: string }
+}

@@ -7,6 +7,7 @@ const errors = require('./errors.js')
 const webhook = require('./webhook.js')
 const signing = require('./signing.js')
 const retry = require('./retry.js')
+const client = require('./client.js')
 
 module.exports = {
   PaycoreError: errors.PaycoreError,
@@ -17,6 +18,23 @@ module.exports = {
   QuotaError: errors.QuotaError,
   InvalidKeyError: errors.InvalidKeyError,
   IdempotencyKeyError: errors.IdempotencyKeyError,
+  PaycoreApiError: errors.PaycoreApiError,
+  CardError: errors.CardError,
+  InvalidRequestError: errors.InvalidRequestError,
+  AuthenticationError: errors.AuthenticationError,
+  PermissionError: errors.PermissionError,
+  NotFoundError: errors.NotFoundError,
+  ConflictError: errors.ConflictError,
+  IdempotencyError: errors.IdempotencyError,
+  RateLimitError: errors.RateLimitError,
+  ApiError: errors.ApiError,
+  TimeoutError: errors.TimeoutError,
+  ConnectionError: errors.ConnectionError,
+  OutcomeUnknownError: errors.OutcomeUnknownError,
+  DecodeError: errors.DecodeError,
+  ConfigurationError: errors.ConfigurationError,
+  Client: client.Client,
+  ListRequest: client.ListRequest,
   Webhook: webhook.Webhook,
   WebhookSigner: webhook.WebhookSigner,
   webhookSchemes: webhook.webhookSchemes,

@@ -6,6 +6,11 @@
 //! (`webhook/missing_header/missing_header:webhook-id`), where `code` and
 //! `reason` are paycore's stable strings and `concern` selects the class.
 //!
+//! The HTTP client ([`client`]) wraps `paycore_sdk::Client`: its async
+//! methods resolve to outcome objects (`value` + response metadata, or the
+//! SDK error's kind and fields), which `lib/client.js` unwraps or throws as
+//! the error class of the kind; [`models`] holds the plain-object types.
+//!
 //! Hot path: `NativeWebhook::verify` borrows the body (a `Buffer` or
 //! `Uint8Array`, never copied) and receives only the headers the scheme reads
 //! ([`paycore::webhook::Scheme::header_names`]), as a flat `[name, value, ...]`
@@ -14,7 +19,9 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+pub mod client;
 pub mod limiter;
+pub mod models;
 pub mod retry;
 pub mod signing;
 pub mod webhook;

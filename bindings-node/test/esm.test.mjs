@@ -30,3 +30,15 @@ test('every name of lib/paycore.js is exported by name from lib/paycore.mjs', as
   const ns = await import('paycore')
   for (const name of Object.keys(require('paycore'))) assert.ok(name in ns, name)
 })
+
+test('ESM: the Client and its error classes are the CommonJS ones', async () => {
+  const ns = await import('paycore')
+  const cjs = require('paycore')
+  assert.equal(ns.Client, cjs.Client)
+  assert.equal(ns.CardError, cjs.CardError)
+  const client = new ns.Client({ keyId: 'key_test_x', secret: Buffer.alloc(32, 3), baseUrl: 'http://127.0.0.1:9' })
+  assert.ok(client instanceof cjs.Client)
+  assert.equal(typeof client.payments.list, 'function')
+  assert.ok(new ns.CardError('declined', { kind: 'card_error' }) instanceof cjs.PaycoreApiError)
+  assert.throws(() => new ns.Client({ keyId: 'k', secret: 'c2VjcmV0', baseUrl: 'localhost:8080' }), ns.ConfigurationError)
+})

@@ -15,6 +15,19 @@ import {
   parseRateLimit,
   waitBeforeNext,
   type Decision,
+  Client,
+  CardError,
+  RateLimitError,
+  OutcomeUnknownError,
+  InvalidRequestError,
+  PaycoreApiError,
+  type Payment,
+  type PaymentPage,
+  type Refund,
+  type WebhookEndpoint,
+  type Usage,
+  type ResponseInfo,
+  type DeclineAction,
 } from 'paycore'
 
 const wh = new Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', { scheme: 'standard', tolerance: 300 })
@@ -77,4 +90,68 @@ try {
   }
 }
 
-void [same, fromString, u8, t, sig, digest, once, key, wait, limit]
+// The HTTP client.
+const client = new Client({ keyId: 'key_test_1', secret: 'c2VjcmV0', baseUrl: 'http://127.0.0.1:8080', timeoutMs: 5000, maxRetries: 2 })
+new Client({ keyId: 'k', secret: Buffer.alloc(32), deadlineMs: null })
+// @ts-expect-error keyId is required
+new Client({ secret: 's' })
+// @ts-expect-error timeoutMs is a number
+new Client({ keyId: 'k', secret: 's', timeoutMs: '5s' })
+async function clientUsage(): Promise<void> {
+  const p: Payment = await client.payments.create(
+    { amount: 1000, currency: 'usd', paymentMethod: '4242424242424242', captureMethod: 'manual', metadata: { order: '1' } },
+    { idempotencyKey: 'order-1', headers: { 'Paycore-Test-Fault': '503' }, timeoutMs: 1000 },
+  )
+  const status: 'requires_action' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled' | 'unknown' = p.status
+  const info: ResponseInfo = (await client.payments.retrieve(p.id)).lastResponse
+  const reqId: string | null = info.requestId
+  await client.payments.capture(p.id, { amountToCapture: 500 })
+  await client.payments.cancel(p.id, { cancellationReason: 'abandoned' })
+  await client.payments.confirm(p.id)
+  // @ts-expect-error an unknown capture method
+  await client.payments.create({ amount: 1, currency: 'usd', paymentMethod: 'x', captureMethod: 'later' })
+  // @ts-expect-error paymentMethod is required
+  await client.payments.create({ amount: 1, currency: 'usd' })
+  const page: PaymentPage = await client.payments.list({ limit: 10, status: 'succeeded', created: { gte: 0 } })
+  const more: boolean = page.hasMore
+  for await (const each of client.payments.list({ limit: 100 })) {
+    const id: string = each.id
+    void id
+  }
+  const some: Payment[] = await client.payments.list().toArray({ limit: 5 })
+  const r: Refund = await client.refunds.create({ payment: p.id, amount: 100, reason: 'duplicate' })
+  for await (const ev of client.events.list({ type: 'payment.succeeded' })) void ev.data.object
+  const we: WebhookEndpoint = await client.webhookEndpoints.create({ url: 'https://e.example/h', enabledEvents: ['*'], signatureAlgorithm: 'v1a' })
+  const secret: string | undefined = we.secret
+  await client.webhookEndpoints.update(we.id, { enabled: false })
+  await client.webhookEndpoints.rotateSecret(we.id, { expiresIn: 60 })
+  const gone: boolean = (await client.webhookEndpoints.delete(we.id)).deleted
+  await client.events.redeliver('evt_1', { endpoint: we.id })
+  for await (const a of client.events.attempts('evt_1')) void a.statusCode
+  const u: Usage = await client.usage.retrieve()
+  const pct: number = u.percentage
+  try {
+    await client.payments.create({ amount: 1, currency: 'usd', paymentMethod: '4000000000000002' })
+  } catch (e) {
+    if (e instanceof CardError) {
+      const action: DeclineAction | null = e.action
+      const decline: string | null = e.declineCode
+      void [action, decline, e.requestId, e.attempts, e.idempotencyKey]
+    } else if (e instanceof RateLimitError) {
+      const after: number | null = e.retryAfter
+      void after
+    } else if (e instanceof OutcomeUnknownError) {
+      const k: string | null = e.idempotencyKey
+      void k
+    } else if (e instanceof InvalidRequestError) {
+      const param: string | null = e.param
+      void param
+    } else if (e instanceof PaycoreApiError) {
+      const kind: string = e.kind
+      void kind
+    }
+  }
+  void [status, reqId, more, some, r, secret, gone, pct]
+}
+
+void [same, fromString, u8, t, sig, digest, once, key, wait, limit, clientUsage]
