@@ -8,6 +8,12 @@
 //!
 //! What is exposed:
 //!
+//! * [`Client`]: the API client, wrapping [`paycore_sdk::Client`] (payments,
+//!   refunds, events, webhook endpoints, usage) with async methods (Kotlin
+//!   `suspend`, Swift `async`), records for the objects, one page + cursor
+//!   per `list*` call and an iterator object per `listAll*` call (the SDK's
+//!   auto-pagination). Its errors are [`PaycoreError`] variants, one per
+//!   SDK error kind.
 //! * [`Webhook`]: built once from a scheme name, the active secrets and a
 //!   tolerance; `verify(body, headers, now)` returns the body, `verify_details`
 //!   what was established, `sign` the headers of a delivery.
@@ -25,15 +31,36 @@
 //! Nothing here panics across the FFI boundary: every conversion that can
 //! fail (an out-of-range status, an unknown code) returns a typed error.
 
+// uniffi lowers an error by value into a foreign exception: the variants
+// carry the call's metadata, and boxing them is not expressible across FFI.
+#![allow(
+    clippy::result_large_err,
+    reason = "uniffi errors cross the FFI by value"
+)]
+
+mod client;
 mod digest;
 pub mod error;
+mod models;
 mod ratelimit;
 mod retry;
 mod signing;
 mod webhook;
 
+pub use client::{
+    Client, EventIterator, PaymentIterator, RefundIterator, WebhookAttemptIterator,
+    WebhookEndpointIterator,
+};
 pub use digest::{check_content_digest, content_digest};
 pub use error::PaycoreError;
+pub use models::{
+    AttemptResult, CancellationReason, CaptureMethod, Card, CreatePaymentParams,
+    CreateRefundParams, CreateWebhookEndpointParams, Deleted, DisabledReason, EndpointStatus,
+    Event, EventObject, EventPage, ListParams, Payment, PaymentError, PaymentMethodDetails,
+    PaymentPage, PaymentStatus, Redelivery, Refund, RefundPage, RefundReason, RequestOptions,
+    ResponseMeta, SecretValue, SignatureAlgorithm, UpdateWebhookEndpointParams, Usage,
+    WebhookAttempt, WebhookAttemptPage, WebhookEndpoint, WebhookEndpointPage,
+};
 pub use ratelimit::{QuotaPolicy, RateLimitInfo, ServiceLimit, parse_rate_limit};
 pub use retry::{
     BudgetSettings, HttpFailure, RetryDecision, RetryInput, RetryPolicy, RetrySettings,
