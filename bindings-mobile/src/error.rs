@@ -66,6 +66,18 @@ pub enum PaycoreError {
         /// A human description.
         detail: String,
     },
+    /// A signed request was refused by `verifyRequest` (`signature_invalid`,
+    /// `window_invalid`, `replayed`, `key_unknown`, `malformed_header`, ...).
+    #[error("{detail} ({code})")]
+    Verification {
+        /// The stable code (the signing vectors' `reason`).
+        code: String,
+        /// The verifier's signature base, when it got that far (no secret
+        /// in it): compare it with the signer's.
+        signature_base: Option<String>,
+        /// A human description.
+        detail: String,
+    },
     /// An argument cannot be converted to the core's input (`invalid_status`,
     /// `unknown_transport_failure`, `invalid_random`, ...).
     #[error("{detail} ({code})")]

@@ -20,6 +20,11 @@
 //! * [`sign_request`] with a [`RequestSigningKey`] (HMAC-SHA256 or ed25519):
 //!   the paycore RFC 9421 profile; [`content_digest`] and
 //!   [`check_content_digest`]: RFC 9530 `Content-Digest`.
+//! * [`verify_request`] with [`RequestVerificationKey`]s and a
+//!   [`NonceStore`], [`signature_base_of`] and the `Signature` /
+//!   `Signature-Input` parsers: the verifying side (what a server does).
+//! * [`MemoryRateLimiter`] (GCRA) and [`render_rate_limit_headers`]: the
+//!   server side of rate limiting.
 //! * [`RetryPolicy`]: the retry decision ([`paycore::retry::decide`]) and the
 //!   client-wide retry budget; [`parse_rate_limit`]: the rate-limit headers of
 //!   a response.
@@ -45,6 +50,7 @@ mod models;
 mod ratelimit;
 mod retry;
 mod signing;
+mod verify;
 mod webhook;
 
 pub use client::{
@@ -61,12 +67,19 @@ pub use models::{
     ResponseMeta, SecretValue, SignatureAlgorithm, UpdateWebhookEndpointParams, Usage,
     WebhookAttempt, WebhookAttemptPage, WebhookEndpoint, WebhookEndpointPage,
 };
-pub use ratelimit::{QuotaPolicy, RateLimitInfo, ServiceLimit, parse_rate_limit};
+pub use ratelimit::{
+    MemoryRateLimiter, QuotaPolicy, RateLimitDecision, RateLimitInfo, ServiceLimit,
+    parse_rate_limit, render_rate_limit_headers,
+};
 pub use retry::{
     BudgetSettings, HttpFailure, RetryDecision, RetryInput, RetryPolicy, RetrySettings,
     TransportFailure, backoff_ceiling_ms, retry_settings_standard, transport_failure_from_code,
 };
 pub use signing::{RequestSigningKey, SignedRequest, sign_request};
+pub use verify::{
+    NonceStore, RequestVerificationKey, SignatureMember, VerifiedRequest, parse_signature_header,
+    parse_signature_input_labels, signature_base_of, verify_request,
+};
 pub use webhook::{VerifiedWebhook, Webhook};
 
 uniffi::setup_scaffolding!("paycore");
