@@ -3,8 +3,10 @@
 # bindings from it (uniffi library mode), installs kotlinc (npm package
 # kotlin-compiler, under target/) and JNA (Debian libjna-java; a JRE and npm
 # too) when missing,
-# then compiles and runs the Kotlin vector tests and the Kotlin example on the
-# JVM. Exits non-zero on any failure.
+# then compiles and runs on the JVM the Kotlin vector tests and the client's
+# integration tests against the real reference server (target/debug/
+# paycore-server, built here with the workspace), which also run the Kotlin
+# example. Exits non-zero on any failure.
 # Usage: bash scripts/test-kotlin.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,9 +37,12 @@ cp bindings-mobile/kotlin-toolchain/package.json bindings-mobile/kotlin-toolchai
 KLIB=$TOOLS/node_modules/kotlin-compiler/lib
 KOTLINC=$TOOLS/node_modules/kotlin-compiler/bin/kotlinc
 
-step "kotlin: build libpaycore_mobile and uniffi-bindgen"
-cargo build -p paycore-mobile -p uniffi-bindgen
+step "kotlin: build libpaycore_mobile, uniffi-bindgen and paycore-server"
+# The whole workspace, as test-rust.sh resolves features: building a subset
+# with -p would resolve shared dependencies differently and rebuild them.
+cargo build --workspace --locked
 LIB=$TARGET/debug/libpaycore_mobile.so
+SERVER=$TARGET/debug/paycore-server
 
 step "kotlin: generate the bindings (library mode)"
 rm -rf "$OUT"
@@ -47,13 +52,16 @@ mkdir -p "$OUT/gen" "$OUT/classes"
 GEN=$OUT/gen/dev/paycore/paycore.kt
 test -f "$GEN"
 
+# The generated code's suspend functions need kotlinx-coroutines (shipped
+# with the compiler package).
+COROUTINES=$(ls "$KLIB"/kotlinx-coroutines-core-jvm*.jar | head -n 1)
 step "kotlin: compile the bindings, tests and example"
-"$KOTLINC" -nowarn -cp "$JNA" -d "$OUT/classes" \
+"$KOTLINC" -nowarn -cp "$JNA:$COROUTINES" -d "$OUT/classes" \
   "$GEN" bindings-mobile/kotlin/test/*.kt examples/kotlin/*.kt
 
-CP=$OUT/classes:$JNA:$KLIB/kotlin-stdlib.jar
+CP=$OUT/classes:$JNA:$COROUTINES:$KLIB/kotlin-stdlib.jar
 step "kotlin: vector tests"
 java -Djna.library.path="$TARGET/debug" -cp "$CP" dev.paycore.test.VectorsTestKt vectors
 
-step "kotlin: example"
-java -Djna.library.path="$TARGET/debug" -cp "$CP" dev.paycore.example.MainKt
+step "kotlin: client integration tests and the example, against paycore-server"
+java -Djna.library.path="$TARGET/debug" -Dpaycore.server="$SERVER" -cp "$CP" dev.paycore.test.ClientTest

@@ -7,10 +7,11 @@
 //! carries the core's stable `code` (the `reason` strings of the conformance
 //! vectors) and a human `detail`; none carries secret material.
 //!
-//! The variants from `CardError` on are the HTTP client's (the next round
-//! wraps `paycore-sdk`); they are declared now so that the sealed class and
-//! the Swift enum keep their shape when the client arrives. Each carries the
-//! server's `request_id` and the number of `attempts` made.
+//! The variants from `CardError` on are the API client's: one per
+//! [`paycore_sdk::ErrorKind`] (the SDK's stable codes, [`paycore_sdk::ERROR_CODES`]),
+//! each with the kind's own fields and the call's metadata (`request_id`,
+//! `attempts`, `idempotency_key`, `status`), mapped in one place
+//! (`From<paycore_sdk::Error>` below).
 
 use paycore::KeyError;
 use paycore::digest::DigestError;
@@ -65,6 +66,18 @@ pub enum PaycoreError {
         /// A human description.
         detail: String,
     },
+    /// A signed request was refused by `verifyRequest` (`signature_invalid`,
+    /// `window_invalid`, `replayed`, `key_unknown`, `malformed_header`, ...).
+    #[error("{detail} ({code})")]
+    Verification {
+        /// The stable code (the signing vectors' `reason`).
+        code: String,
+        /// The verifier's signature base, when it got that far (no secret
+        /// in it): compare it with the signer's.
+        signature_base: Option<String>,
+        /// A human description.
+        detail: String,
+    },
     /// An argument cannot be converted to the core's input (`invalid_status`,
     /// `unknown_transport_failure`, `invalid_random`, ...).
     #[error("{detail} ({code})")]
@@ -75,63 +88,226 @@ pub enum PaycoreError {
         detail: String,
     },
 
-    // --- the HTTP client's (next round) ---
-    /// The card was declined (HTTP 402, `card_error`).
-    #[error("the card was declined ({code})")]
+    // --- the API client's (`Client`, over paycore-sdk): one variant per
+    // `paycore_sdk::ErrorKind`, each with the call's metadata ---
+    /// 402: the card was declined. Never retried.
+    #[error("{detail}")]
     CardError {
         /// The API error code (`card_declined`, `expired_card`, ...).
         code: String,
         /// The issuer's decline code (`insufficient_funds`, ...).
         decline_code: Option<String>,
-        /// What the customer must do (`update_card_details`, `try_again_later`, ...).
+        /// What the merchant or customer must do (`update_card_details`,
+        /// `try_again_later`, ...): the core's decline table.
         action: Option<String>,
-        /// The server's request id.
+        /// The failed payment's id, when the server created one.
+        payment_id: Option<String>,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
         request_id: Option<String>,
         /// Attempts made.
         attempts: u32,
-    },
-    /// The server kept throttling and the retries ran out.
-    #[error("rate limited")]
-    RateLimited {
-        /// How long the server asked to wait, in milliseconds.
-        retry_after_ms: Option<u64>,
-        /// The server's request id.
-        request_id: Option<String>,
-        /// Attempts made.
-        attempts: u32,
-    },
-    /// The request may have taken effect, and the client could not find out:
-    /// reconcile with the idempotency key before trying again.
-    #[error("the outcome of the request is unknown")]
-    OutcomeUnknown {
-        /// The key the request was sent with, if any.
+        /// The idempotency key the request carried.
         idempotency_key: Option<String>,
-        /// The server's request id, if a response arrived.
+        /// The HTTP status of the last response.
+        status: Option<u16>,
+    },
+    /// 400 (and other 4xx not listed): the request is invalid.
+    #[error("{detail}")]
+    InvalidRequest {
+        /// The API error code (`parameter_invalid`, ...).
+        code: String,
+        /// The request field at fault.
+        param: Option<String>,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
         request_id: Option<String>,
         /// Attempts made.
         attempts: u32,
+        /// The idempotency key the request carried.
+        idempotency_key: Option<String>,
+        /// The HTTP status of the last response.
+        status: Option<u16>,
     },
-    /// Any other error response of the API.
-    #[error("API error {status} ({code})")]
+    /// 401: the signature, key or clock was refused.
+    #[error("{detail}")]
+    Authentication {
+        /// The verifier's reason (`signature_invalid`, ...).
+        code: String,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
+        request_id: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The idempotency key the request carried.
+        idempotency_key: Option<String>,
+        /// The HTTP status of the last response.
+        status: Option<u16>,
+    },
+    /// 403: the key may not do this.
+    #[error("{detail}")]
+    Permission {
+        /// The API error code.
+        code: String,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
+        request_id: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The idempotency key the request carried.
+        idempotency_key: Option<String>,
+        /// The HTTP status of the last response.
+        status: Option<u16>,
+    },
+    /// 404: no such object (or route).
+    #[error("{detail}")]
+    NotFound {
+        /// The API error code (`resource_missing`, `route_not_found`, ...).
+        code: String,
+        /// The parameter naming the missing object.
+        param: Option<String>,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
+        request_id: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The idempotency key the request carried.
+        idempotency_key: Option<String>,
+        /// The HTTP status of the last response.
+        status: Option<u16>,
+    },
+    /// 409: the object's state forbids this, or the same idempotency key is
+    /// still in flight.
+    #[error("{detail}")]
+    Conflict {
+        /// The API error code (`payment_invalid_state`, ...).
+        code: String,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
+        request_id: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The idempotency key the request carried.
+        idempotency_key: Option<String>,
+        /// The HTTP status of the last response.
+        status: Option<u16>,
+    },
+    /// 422 `idempotency_key_mismatch`: the key was used with another request.
+    #[error("{detail}")]
+    IdempotencyMismatch {
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
+        request_id: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The idempotency key the request carried.
+        idempotency_key: Option<String>,
+        /// The HTTP status of the last response.
+        status: Option<u16>,
+    },
+    /// 429 after the retries allowed.
+    #[error("{detail}")]
+    RateLimited {
+        /// The API error code (`rate_limited`, `too_many_failed_attempts`).
+        code: String,
+        /// The server's `Retry-After`, in milliseconds.
+        retry_after_ms: Option<u64>,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
+        request_id: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The idempotency key the request carried.
+        idempotency_key: Option<String>,
+        /// The HTTP status of the last response.
+        status: Option<u16>,
+    },
+    /// 5xx (or an unexpected status) after the retries allowed.
+    #[error("{detail}")]
     Api {
         /// The HTTP status.
         status: u16,
-        /// The API error code.
+        /// The API error code (`unknown` without an error body).
         code: String,
-        /// The API error type.
-        error_type: Option<String>,
-        /// The server's request id.
+        /// Why the SDK stopped retrying (the core's reason code).
+        retry_reason: Option<String>,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
+        request_id: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The idempotency key the request carried.
+        idempotency_key: Option<String>,
+    },
+    /// The deadline (or, with no retry left, the attempt's timeout) passed.
+    #[error("{detail}")]
+    Timeout {
+        /// Whether the request may have reached the server.
+        maybe_sent: bool,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`, if a response arrived earlier.
+        request_id: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The idempotency key the request carried: retry with it.
+        idempotency_key: Option<String>,
+    },
+    /// The connection failed.
+    #[error("{detail}")]
+    Connection {
+        /// Whether the request may have reached the server (false when
+        /// connecting failed).
+        maybe_sent: bool,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`, if a response arrived earlier.
+        request_id: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The idempotency key the request carried: retry with it.
+        idempotency_key: Option<String>,
+    },
+    /// The request may have taken effect, and the client could not find out:
+    /// reconcile with the idempotency key before trying again.
+    #[error("{detail}")]
+    OutcomeUnknown {
+        /// The key the request was sent with, if any.
+        idempotency_key: Option<String>,
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`, if a response arrived.
         request_id: Option<String>,
         /// Attempts made.
         attempts: u32,
     },
-    /// The request could not be sent, or no response arrived.
-    #[error("transport failure ({code})")]
-    Transport {
-        /// The stable code (`connect_failed`, `timeout`, ...).
-        code: String,
+    /// A success response whose body is not the expected JSON.
+    #[error("{detail}")]
+    Decode {
+        /// The SDK's message.
+        detail: String,
+        /// The server's `Request-Id`.
+        request_id: Option<String>,
         /// Attempts made.
         attempts: u32,
+        /// The HTTP status of the response.
+        status: Option<u16>,
+    },
+    /// The client or the request could not be built (bad base URL, secret,
+    /// idempotency key, parameters); nothing was sent.
+    #[error("{detail}")]
+    InvalidConfiguration {
+        /// What is wrong.
+        detail: String,
     },
 }
 
@@ -183,6 +359,141 @@ impl From<KeyError> for PaycoreError {
         PaycoreError::Key {
             code: e.code().to_owned(),
             detail: e.to_string(),
+        }
+    }
+}
+
+impl From<paycore_sdk::Error> for PaycoreError {
+    fn from(e: paycore_sdk::Error) -> Self {
+        use paycore_sdk::ErrorKind as K;
+        let detail = e.to_string();
+        let request_id = e.request_id().map(str::to_owned);
+        let attempts = e.attempts();
+        let idempotency_key = e.idempotency_key().map(str::to_owned);
+        let status = e.status();
+        let retry_reason = e.retry_reason().map(|r| r.code().to_owned());
+        match e.into_kind() {
+            K::Card {
+                code,
+                decline_code,
+                action,
+                payment_id,
+                ..
+            } => PaycoreError::CardError {
+                code,
+                decline_code,
+                action: action.map(|a| a.code().to_owned()),
+                payment_id,
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+                status,
+            },
+            K::InvalidRequest { code, param, .. } => PaycoreError::InvalidRequest {
+                code,
+                param,
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+                status,
+            },
+            K::Authentication { code, .. } => PaycoreError::Authentication {
+                code,
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+                status,
+            },
+            K::Permission { code, .. } => PaycoreError::Permission {
+                code,
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+                status,
+            },
+            K::NotFound { code, param, .. } => PaycoreError::NotFound {
+                code,
+                param,
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+                status,
+            },
+            K::Conflict { code, .. } => PaycoreError::Conflict {
+                code,
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+                status,
+            },
+            K::IdempotencyMismatch { .. } => PaycoreError::IdempotencyMismatch {
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+                status,
+            },
+            K::RateLimited {
+                retry_after, code, ..
+            } => PaycoreError::RateLimited {
+                code,
+                retry_after_ms: retry_after
+                    .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+                status,
+            },
+            K::Api {
+                status: api_status,
+                code,
+                ..
+            } => PaycoreError::Api {
+                status: api_status,
+                code,
+                retry_reason,
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+            },
+            K::Timeout { maybe_sent } => PaycoreError::Timeout {
+                maybe_sent,
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+            },
+            K::Connection { maybe_sent, .. } => PaycoreError::Connection {
+                maybe_sent,
+                detail,
+                request_id,
+                attempts,
+                idempotency_key,
+            },
+            K::OutcomeUnknown {
+                idempotency_key: key,
+            } => PaycoreError::OutcomeUnknown {
+                idempotency_key: key.or(idempotency_key),
+                detail,
+                request_id,
+                attempts,
+            },
+            K::Decode { .. } => PaycoreError::Decode {
+                detail,
+                request_id,
+                attempts,
+                status,
+            },
+            // `InvalidConfiguration`, and any kind a newer SDK adds.
+            _ => PaycoreError::InvalidConfiguration { detail },
         }
     }
 }

@@ -45,6 +45,13 @@ impl RequestSigningKey {
     pub fn algorithm(&self) -> String {
         self.key.algorithm().name().to_owned()
     }
+
+    /// The raw signature of a signature base built elsewhere (e.g. with
+    /// `signatureBaseOf`, for RFC 9421 component lists other than the
+    /// profile's). `signRequest` is the call for API requests.
+    pub fn sign_base(&self, signature_base: Vec<u8>) -> Vec<u8> {
+        self.key.sign(&signature_base)
+    }
 }
 
 /// The headers a signed request carries, and the signature base that was

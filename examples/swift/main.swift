@@ -1,6 +1,12 @@
-// The paycore Swift bindings in use: it mirrors examples/kotlin/Main.kt and
-// the binding checks of bindings-mobile/kotlin/test/VectorsTest.kt (webhook
-// verify/sign, typed errors, redaction, request signing, a retry decision).
+// The paycore Swift bindings in use: it mirrors examples/kotlin/Main.kt, the
+// client tests of bindings-mobile/kotlin/test/ClientTest.kt (a checkout
+// against the API: payment, declined card, retries through the reference
+// server's fault triggers, pagination, refunds) and the binding checks of
+// bindings-mobile/kotlin/test/VectorsTest.kt (webhook verify/sign, typed
+// errors, redaction, request signing, a retry decision).
+// The checkout part needs a reference server and a key: set
+// PAYCORE_BASE_URL, PAYCORE_KEY_ID and PAYCORE_SECRET (the base64 secret
+// `paycore-server keys create --json` prints); it is skipped without them.
 // Source only: no Swift toolchain exists on the machines this repository is
 // tested on, so this file has never been compiled. To run it on macOS, build
 // the package (bindings-mobile/swift/build-xcframework.sh), then add an
@@ -117,5 +123,72 @@ let decision = try policy.decide(input: RetryInput(
 guard case .doNotRetry(let reason, let action, _) = decision,
       reason == "user_action_required", action == "update_card_details" else {
     fail("decision \(decision)")
+}
+// --- the API client: a checkout (async: Swift concurrency, top-level await)
+let env = ProcessInfo.processInfo.environment
+if let baseUrl = env["PAYCORE_BASE_URL"], let keyId = env["PAYCORE_KEY_ID"], let apiSecret = env["PAYCORE_SECRET"] {
+    let client = try Client(keyId: keyId, secret: apiSecret, baseUrl: baseUrl, timeoutMs: 10_000, maxRetries: 2)
+    if String(reflecting: client).contains(apiSecret) { fail("the client printed its secret") }
+
+    // A payment, with one idempotency key per order.
+    let order = UUID().uuidString.prefix(8)
+    let paid = try await client.createPayment(
+        params: CreatePaymentParams(amount: 2500, currency: "eur", paymentMethod: "4242424242424242", description: "order \(order)"),
+        options: RequestOptions(idempotencyKey: "order-\(order)")
+    )
+    guard paid.status == .succeeded, let meta = paid.meta else { fail("payment \(paid)") }
+    print("paid \(paid.id) \(paid.amount) \(paid.currency) (request \(meta.requestId ?? "-"), \(meta.attempts) attempt(s))")
+
+    // A declined card: a typed error with the decline code and what to do.
+    do {
+        _ = try await client.createPayment(params: CreatePaymentParams(amount: 500, currency: "eur", paymentMethod: "4000000000009995"))
+        fail("a declined card was charged")
+    } catch let PaycoreError.CardError(code, declineCode, action, _, _, requestId, attempts, _, _) {
+        if code != "card_declined" || declineCode != "insufficient_funds" || attempts != 1 { fail("got \(code) \(String(describing: declineCode))") }
+        print("declined: \(code) / \(declineCode ?? "-"), next: \(action ?? "-") (request \(requestId ?? "-"))")
+    }
+
+    // Retries: the server fails the first two attempts with 503; the SDK
+    // retries under the same idempotency key and exactly one payment exists.
+    let tag = "swift retry \(UUID().uuidString)"
+    let retried = try await client.createPayment(
+        params: CreatePaymentParams(amount: 777, currency: "eur", paymentMethod: "4242424242424242", description: tag),
+        options: RequestOptions(headers: [
+            HeaderField(name: "Paycore-Test-Fault", value: "503"),
+            HeaderField(name: "Paycore-Test-Fault-Times", value: "2"),
+        ])
+    )
+    if retried.meta?.attempts != 3 { fail("attempts \(String(describing: retried.meta))") }
+
+    // Pagination: pages with a cursor, or the SDK's auto-pagination.
+    var cursor: String? = nil
+    var pages = 0
+    repeat {
+        let page = try await client.listPayments(params: ListParams(limit: 10, startingAfter: cursor))
+        pages += 1
+        cursor = page.nextCursor
+    } while cursor != nil
+    let all = try client.listAllPayments(params: ListParams(limit: 25))
+    var same = 0
+    while let p = try await all.next() {
+        if p.description == tag { same += 1 }
+    }
+    if same != 1 { fail("\(same) payments for one retried call") }
+    print("\(pages) page(s) of payments")
+
+    // Refunds.
+    let refund = try await client.createRefund(params: CreateRefundParams(payment: paid.id, amount: 1000, reason: .requestedByCustomer))
+    let refunds = try await client.listRefunds(params: ListParams(payment: paid.id))
+    if refunds.data.map(\.id) != [refund.id] { fail("refunds \(refunds.data)") }
+
+    // Other typed errors.
+    do {
+        _ = try await client.retrievePayment(id: "pay_doesnotexist")
+        fail("a missing payment was found")
+    } catch let PaycoreError.NotFound(code, _, _, _, _, _, _) {
+        if code != "resource_missing" { fail("got \(code)") }
+    }
+} else {
+    print("checkout skipped: set PAYCORE_BASE_URL, PAYCORE_KEY_ID and PAYCORE_SECRET")
 }
 print("example ok")

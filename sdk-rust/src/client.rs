@@ -234,6 +234,9 @@ impl ClientBuilder {
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         let parsed = paycore::signing::RequestUrl::parse(&base_url)
             .map_err(|_| Error::config("base_url must be an absolute http(s) URL"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::config("base_url must be an absolute http(s) URL"));
+        }
         if parsed.query().is_some() {
             return Err(Error::config("base_url must not have a query"));
         }
@@ -996,4 +999,35 @@ pub(crate) fn path_segment(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+mod tests {
+    use super::*;
+
+    fn build(base_url: &str) -> Result<Client, Error> {
+        Client::builder()
+            .key_id("key_1")
+            .secret(Secret::Hmac(b"0123456789abcdef".to_vec()))
+            .base_url(base_url)
+            .build()
+    }
+
+    #[test]
+    fn base_url_must_be_http_or_https() {
+        assert!(build("http://127.0.0.1:8080").is_ok());
+        assert!(build("HTTPS://api.example.com/").is_ok());
+        for bad in [
+            "ftp://example.com",
+            "file:///etc",
+            "example.com",
+            "http://h/?q=1",
+        ] {
+            let e = build(bad)
+                .err()
+                .unwrap_or_else(|| panic!("{bad} was accepted"));
+            assert_eq!(e.code(), "invalid_configuration", "{bad}");
+        }
+    }
 }

@@ -55,6 +55,7 @@ fun reasonOf(e: PaycoreException): String = when (e) {
     is PaycoreException.Key -> e.code
     is PaycoreException.InvalidArgument -> e.code
     is PaycoreException.Digest -> e.code
+    is PaycoreException.Verification -> e.code
     else -> throw Fail("unexpected error $e")
 }
 
@@ -304,7 +305,7 @@ fun signingKey(keys: Map<String, Any?>, name: String): RequestSigningKey {
     }
 }
 
-fun signCase(keys: Map<String, Any?>, c: Map<String, Any?>) {
+fun signCase(keys: Map<String, Any?>, c: Map<String, Any?>, verifying: ProfileKeys) {
     val headers = c["headers"].arr().map { p -> p.arr().let { HeaderField(it[0] as String, it[1] as String) } }
     val got = try {
         signingKey(keys, c.str("key")).use { key ->
@@ -322,6 +323,7 @@ fun signCase(keys: Map<String, Any?>, c: Map<String, Any?>) {
     expect(got.signatureBase == e.str("signature_base")) { "signature_base: got\n${got.signatureBase}\nwant\n${e["signature_base"]}" }
     expect(got.signatureInput == e.str("signature_input")) { "signature_input: got ${got.signatureInput}, want ${e["signature_input"]}" }
     expect(got.signature == e.str("signature")) { "signature: got ${got.signature}, want ${e["signature"]}" }
+    signedVerifies(verifying, c, got)
 }
 
 // ---------------------------------------------------------------- RFC 9530 Content-Digest
@@ -528,9 +530,18 @@ fun main(args: Array<String>) {
     }
     val retry = load(dir, "retry.json")
     runCases("retry", retry["vectors"]) { retryCase(retry["defaults"].obj(), it) }
-    runCases("ratelimit::parse", load(dir, "ratelimit.json")["parse"]) { rateLimitParseCase(it) }
+    val ratelimit = load(dir, "ratelimit.json")
+    runCases("ratelimit::parse", ratelimit["parse"]) { rateLimitParseCase(it) }
+    runCases("ratelimit::gcra", ratelimit["gcra"]) { gcraCase(it) }
+    runCases("ratelimit::render", ratelimit["render"]) { renderCase(it) }
     val profile = load(dir, "signing_profile.json")
-    runCases("signing_profile::sign", profile["sign_cases"]) { signCase(profile["keys"].obj(), it) }
+    ProfileKeys(profile).use { verifying ->
+        runCases("signing_profile::sign", profile["sign_cases"]) { signCase(profile["keys"].obj(), it, verifying) }
+        runCases("signing_profile::verify", profile["verify_cases"]) { verifyCase(verifying, it) }
+    }
+    val rfc9421 = load(dir, "rfc9421_vectors.json")
+    runCases("rfc9421", rfc9421["cases"]) { rfc9421Case(rfc9421, it) }
+    check("rfc9421::content_digest_check") { rfc9421Digests(rfc9421) }
     // The file's cases have no id: the Rust loader names them rfc9530-NN.
     val digests = load(dir, "rfc9530_content_digest_vectors.json")["vectors"].arr().mapIndexed { i, c ->
         c.obj().let { if (it.containsKey("id")) it else it + ("id" to "rfc9530-%02d".format(i)) }
