@@ -665,6 +665,23 @@ fn debug_output_redacts_secrets() {
             .build()
             .is_err()
     );
+    for url in ["ftp://127.0.0.1:8080", "file:///tmp/x", "http://h/?q=1"] {
+        let err = Client::builder()
+            .key_id("k")
+            .secret(Secret::Hmac(vec![1; 32]))
+            .base_url(url)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_configuration", "{url}");
+    }
+    assert!(
+        Client::builder()
+            .key_id("k")
+            .secret(Secret::Hmac(vec![1; 32]))
+            .base_url("HTTPS://api.example.com/")
+            .build()
+            .is_ok()
+    );
 }
 
 #[test]
