@@ -50,7 +50,11 @@ pub const ENDPOINTS: Resource = Resource {
 /// `whsk_` + base64 of an ed25519 seed (`v1a`).
 fn new_secret(algorithm: &str) -> String {
     let bytes = ids::random_bytes(32);
-    let prefix = if algorithm == "v1a" { "whsk_" } else { "whsec_" };
+    let prefix = if algorithm == "v1a" {
+        "whsk_"
+    } else {
+        "whsec_"
+    };
     format!("{prefix}{}", paycore::crypto::b64_encode(&bytes))
 }
 
@@ -326,7 +330,11 @@ async fn update_inner(
     if let Some(url) = &req.url {
         validate_url(st, key, url)?;
     }
-    let events = req.enabled_events.as_deref().map(validate_events).transpose()?;
+    let events = req
+        .enabled_events
+        .as_deref()
+        .map(validate_events)
+        .transpose()?;
     validate_description(&req.description)?;
     let status = req.enabled.map(|e| if e { "enabled" } else { "disabled" });
     let (_turn, mut tx) = st.db.begin_write().await?;
@@ -570,9 +578,7 @@ async fn redeliver_inner(
             }
             vec![endpoint.clone()]
         }
-        None => {
-            outbox::matching_endpoints(&mut tx, &key.merchant_id, &event_type).await?
-        }
+        None => outbox::matching_endpoints(&mut tx, &key.merchant_id, &event_type).await?,
     };
     for endpoint in &endpoints {
         outbox::enqueue_one(&mut tx, &key.merchant_id, id, endpoint).await?;

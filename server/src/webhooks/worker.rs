@@ -103,7 +103,9 @@ pub fn spawn(state: AppState) -> Result<Option<tokio::task::JoinHandle<()>>, cra
 impl Worker {
     async fn run(self: Arc<Self>) {
         let cfg = &self.state.config.webhooks;
-        let capacity = usize::try_from(cfg.webhook_concurrency).unwrap_or(16).max(1);
+        let capacity = usize::try_from(cfg.webhook_concurrency)
+            .unwrap_or(16)
+            .max(1);
         let poll = cfg.webhook_poll_interval.0.max(Duration::from_millis(10));
         let mut inflight: JoinSet<()> = JoinSet::new();
         loop {
@@ -287,7 +289,8 @@ impl Worker {
             url: url.to_owned(),
             ..Outcome::default()
         };
-        let elapsed = |started: Instant| i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let elapsed =
+            |started: Instant| i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let parsed = match policy::parse_url(url) {
             Ok(u) => u,
             Err(_) => {
@@ -431,11 +434,12 @@ impl Worker {
             // The lease was lost (expired and taken over, or the delivery
             // canceled): the attempt is still recorded below.
             tracing::warn!(delivery = %c.id, "webhook delivery lease lost");
-            let merchant: String = sqlx::query("SELECT merchant_id FROM webhook_deliveries WHERE id = $1")
-                .bind(&c.id)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("merchant_id")?;
+            let merchant: String =
+                sqlx::query("SELECT merchant_id FROM webhook_deliveries WHERE id = $1")
+                    .bind(&c.id)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("merchant_id")?;
             self.insert_attempt(&mut tx, c, o, &merchant, done).await?;
             tx.commit().await?;
             return Ok(());
@@ -524,7 +528,10 @@ fn parse_retry_after(v: &str) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let at = httpdate::parse_http_date(v).ok()?;
-    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 #[cfg(test)]
