@@ -215,7 +215,7 @@ async fn endpoints_attempts_and_redelivery_through_the_sdk() {
         .redeliver(&event_id, &Redeliver::new().endpoint(&ep.id))
         .await
         .unwrap();
-    assert_eq!(r.endpoints, [ep.id.clone()]);
+    assert_eq!(r.endpoints, vec![ep.id.clone()]);
     assert_eq!(r.event, event_id);
     let deliveries = wait_for(&inbox, 3).await;
     assert_eq!(

@@ -269,10 +269,11 @@ pub const DEFAULT_WEBHOOK_SCHEDULE: &str = "0,5s,5m,30m,2h,5h,10h,10h";
 /// `2h`, `1d` (a bare number is seconds).
 #[derive(Debug, Clone, Args)]
 pub struct WebhookConfig {
-    /// Delay before each delivery attempt, comma-separated (8 attempts by
-    /// default: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h
-    /// after each failure). A fast one for development and tests:
-    /// `--webhook-schedule 0,100ms,100ms,200ms`.
+    /// Delay before each delivery attempt, comma-separated durations with a
+    /// unit (ms, s, m, h, d; a bare number is seconds). The default makes 8
+    /// attempts: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and
+    /// 10 h after each failure (each +- the jitter). A fast one for
+    /// development and tests: `--webhook-schedule 0,100ms,100ms,200ms`.
     #[arg(long, env = "PAYCORE_WEBHOOK_SCHEDULE", default_value = DEFAULT_WEBHOOK_SCHEDULE)]
     pub webhook_schedule: Schedule,
     /// Random +- spread of every retry delay, in percent.
