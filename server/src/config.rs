@@ -171,6 +171,9 @@ pub struct Config {
     /// Do not create a sandbox merchant and key on an empty database.
     #[arg(long, env = "PAYCORE_NO_BOOTSTRAP")]
     pub no_bootstrap: bool,
+    /// Webhook delivery.
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
 }
 
 impl Config {
@@ -188,6 +191,140 @@ impl Config {
             idempotency_lock_secs: 60,
             debug_signature_base: false,
             no_bootstrap: true,
+            webhooks: WebhookConfig::default(),
+        }
+    }
+}
+
+/// A duration flag: a number with a unit (`250ms`, `5s`, `5m`, `2h`, `1d`);
+/// a bare number is seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dur(pub std::time::Duration);
+
+impl std::str::FromStr for Dur {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let (digits, unit) = s.split_at(split);
+        let n: u64 = digits
+            .parse()
+            .map_err(|_| format!("`{s}` is not a duration (e.g. 250ms, 5s, 5m, 2h, 1d)"))?;
+        let ms = match unit {
+            "ms" => Some(n),
+            "" | "s" => n.checked_mul(1000),
+            "m" => n.checked_mul(60_000),
+            "h" => n.checked_mul(3_600_000),
+            "d" => n.checked_mul(86_400_000),
+            _ => None,
+        }
+        .ok_or_else(|| format!("`{s}` is not a duration (e.g. 250ms, 5s, 5m, 2h, 1d)"))?;
+        Ok(Dur(std::time::Duration::from_millis(ms)))
+    }
+}
+
+impl std::fmt::Display for Dur {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}ms", self.0.as_millis())
+    }
+}
+
+/// The webhook retry schedule: the delay before each attempt, comma-separated
+/// durations (the first is the delay of the first attempt after the event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule(pub Vec<std::time::Duration>);
+
+impl std::str::FromStr for Schedule {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let steps = s
+            .split(',')
+            .map(|p| p.parse::<Dur>().map(|d| d.0))
+            .collect::<Result<Vec<_>, _>>()?;
+        if steps.is_empty() || steps.len() > 50 {
+            return Err("a schedule has 1 to 50 steps".into());
+        }
+        Ok(Schedule(steps))
+    }
+}
+
+impl std::fmt::Display for Schedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{}ms", d.as_millis())?;
+        }
+        Ok(())
+    }
+}
+
+/// The default webhook retry schedule.
+pub const DEFAULT_WEBHOOK_SCHEDULE: &str = "0,5s,5m,30m,2h,5h,10h,10h";
+
+/// Webhook delivery options. Durations take a unit: `250ms`, `5s`, `5m`,
+/// `2h`, `1d` (a bare number is seconds).
+#[derive(Debug, Clone, Args)]
+pub struct WebhookConfig {
+    /// Delay before each delivery attempt, comma-separated durations with a
+    /// unit (ms, s, m, h, d; a bare number is seconds). The default makes 8
+    /// attempts: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and
+    /// 10 h after each failure (each +- the jitter). A fast one for
+    /// development and tests: `--webhook-schedule 0,100ms,100ms,200ms`.
+    #[arg(long, env = "PAYCORE_WEBHOOK_SCHEDULE", default_value = DEFAULT_WEBHOOK_SCHEDULE)]
+    pub webhook_schedule: Schedule,
+    /// Random +- spread of every retry delay, in percent.
+    #[arg(long, env = "PAYCORE_WEBHOOK_JITTER_PERCENT", default_value_t = 20, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub webhook_jitter_percent: u8,
+    /// Time limit of one delivery attempt (connect, send, response).
+    #[arg(long, env = "PAYCORE_WEBHOOK_TIMEOUT", default_value = "15s")]
+    pub webhook_timeout: Dur,
+    /// Longest receiver `Retry-After` honoured (a longer one is cut to it;
+    /// one shorter than the schedule's next delay is ignored).
+    #[arg(long, env = "PAYCORE_WEBHOOK_MAX_RETRY_AFTER", default_value = "1h")]
+    pub webhook_max_retry_after: Dur,
+    /// An endpoint whose deliveries have failed (without a success in
+    /// between) for longer than this is disabled (reason `failing`) and a
+    /// `webhook_endpoint.disabled` event is written.
+    #[arg(long, env = "PAYCORE_WEBHOOK_DISABLE_AFTER", default_value = "5d")]
+    pub webhook_disable_after: Dur,
+    /// Default `expires_in` of `rotate_secret`: how long the old secret
+    /// keeps signing beside the new one.
+    #[arg(long, env = "PAYCORE_WEBHOOK_ROTATION_OVERLAP", default_value = "24h")]
+    pub webhook_rotation_overlap: Dur,
+    /// Deliver to loopback, private, link-local and other non-public
+    /// addresses for live merchants too (sandbox merchants always may).
+    #[arg(long, env = "PAYCORE_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
+    /// How often the delivery worker looks for due deliveries.
+    #[arg(long, env = "PAYCORE_WEBHOOK_POLL_INTERVAL", default_value = "250ms")]
+    pub webhook_poll_interval: Dur,
+    /// Most deliveries in flight at once per instance.
+    #[arg(long, env = "PAYCORE_WEBHOOK_CONCURRENCY", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub webhook_concurrency: u32,
+    /// Do not run the delivery worker in this instance (events still enter
+    /// the outbox; another instance delivers them).
+    #[arg(long, env = "PAYCORE_NO_WEBHOOK_WORKER")]
+    pub no_webhook_worker: bool,
+}
+
+impl Default for WebhookConfig {
+    #[allow(clippy::expect_used, reason = "parsing constants")]
+    fn default() -> Self {
+        WebhookConfig {
+            webhook_schedule: DEFAULT_WEBHOOK_SCHEDULE.parse().expect("constant schedule"),
+            webhook_jitter_percent: 20,
+            webhook_timeout: Dur(std::time::Duration::from_secs(15)),
+            webhook_max_retry_after: Dur(std::time::Duration::from_secs(3600)),
+            webhook_disable_after: Dur(std::time::Duration::from_secs(5 * 86_400)),
+            webhook_rotation_overlap: Dur(std::time::Duration::from_secs(86_400)),
+            webhook_allow_private: false,
+            webhook_poll_interval: Dur(std::time::Duration::from_millis(250)),
+            webhook_concurrency: 16,
+            no_webhook_worker: false,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Events: the audit trail. Every state change writes one event in the same
 //! transaction as the change ([`record`]); `GET /v1/events[/{id}]` reads them.
 //!
-//! [`record`] is the one place events are written, so a webhook outbox row
-//! can later be added in the same transaction, beside the event.
+//! [`record`] is the one place events are written; it also writes the
+//! webhook outbox rows (one per matching enabled endpoint) in the same
+//! transaction, beside the event.
 
 use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
@@ -26,6 +27,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "payment.canceled",
     "payment.refunded",
     "refund.created",
+    "webhook_endpoint.disabled",
 ];
 
 /// Writes an event in the caller's transaction; `object` is a snapshot of
@@ -50,6 +52,7 @@ pub async fn record(
     .bind(now_unix())
     .execute(&mut **tx)
     .await?;
+    crate::webhooks::outbox::enqueue(tx, merchant_id, &[(id.clone(), event_type)]).await?;
     Ok(id)
 }
 
@@ -81,10 +84,11 @@ pub async fn record_many(
             b + 6
         ));
     }
+    let ids: Vec<String> = event_types.iter().map(|_| ids::new_id("evt")).collect();
     let mut q = sqlx::query(&sql);
-    for t in event_types {
+    for (t, id) in event_types.iter().zip(&ids) {
         q = q
-            .bind(ids::new_id("evt"))
+            .bind(id.clone())
             .bind(merchant_id)
             .bind(*t)
             .bind(object_id)
@@ -92,6 +96,8 @@ pub async fn record_many(
             .bind(now);
     }
     q.execute(&mut **tx).await?;
+    let events: Vec<(String, &str)> = ids.into_iter().zip(event_types.iter().copied()).collect();
+    crate::webhooks::outbox::enqueue(tx, merchant_id, &events).await?;
     Ok(())
 }
 
@@ -103,7 +109,7 @@ const EVENTS: Resource = Resource {
     to_json: event_json,
 };
 
-fn event_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
+pub fn event_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
     let data: String = row.try_get("data")?;
     let object: serde_json::Value = serde_json::from_str(&data)
         .map_err(|e| AppError::internal(format!("stored event data: {e}")))?;

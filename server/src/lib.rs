@@ -14,7 +14,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 use tokio::net::TcpListener;
 
 pub mod auth;
@@ -34,6 +34,7 @@ pub mod ratelimit;
 pub mod redis_store;
 pub mod refunds;
 pub mod signature;
+pub mod webhooks;
 
 pub use config::{Cli, Command, Config, KeyAlg, KeysCommand, LogFormat, Plan};
 pub use db::{Backend, CreatedKey, Db};
@@ -121,6 +122,43 @@ pub fn api_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/v1/refunds/{id}", get(refunds::get)),
         (Method::GET, "/v1/events", get(events::list_events)),
         (Method::GET, "/v1/events/{id}", get(events::get_event)),
+        // Webhooks (issue 5): endpoints, event delivery attempts, redelivery.
+        (
+            Method::POST,
+            "/v1/webhook_endpoints",
+            post(webhooks::create),
+        ),
+        (Method::GET, "/v1/webhook_endpoints", get(webhooks::list)),
+        (
+            Method::GET,
+            "/v1/webhook_endpoints/{id}",
+            get(webhooks::get),
+        ),
+        (
+            Method::POST,
+            "/v1/webhook_endpoints/{id}",
+            post(webhooks::update),
+        ),
+        (
+            Method::DELETE,
+            "/v1/webhook_endpoints/{id}",
+            delete(webhooks::delete),
+        ),
+        (
+            Method::POST,
+            "/v1/webhook_endpoints/{id}/rotate_secret",
+            post(webhooks::rotate_secret),
+        ),
+        (
+            Method::GET,
+            "/v1/events/{id}/attempts",
+            get(webhooks::list_attempts),
+        ),
+        (
+            Method::POST,
+            "/v1/events/{id}/redeliver",
+            post(webhooks::redeliver),
+        ),
     ]
 }
 
@@ -251,6 +289,10 @@ pub async fn run_with(
         backoff: Arc::new(Backoff::default()),
     };
     let pruner = tokio::spawn(prune_loop(state.clone()));
+    // Background tasks stop with this future, also when it is dropped
+    // (tests abort their servers).
+    let _pruner = AbortOnDrop(Some(pruner));
+    let _webhook_worker = AbortOnDrop(webhooks::worker::spawn(state.clone())?);
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = ?state.db.backend, "paycore-server listening");
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -259,8 +301,19 @@ pub async fn run_with(
             let _ = tokio::signal::ctrl_c().await;
         })
         .await;
-    pruner.abort();
     served.map_err(ServerError::from)
+}
+
+/// Aborts a background task when dropped.
+#[derive(Debug)]
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
+    }
 }
 
 async fn prune_loop(state: AppState) {

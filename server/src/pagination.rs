@@ -107,6 +107,14 @@ impl ListParams {
         Ok(p)
     }
 
+    /// Adds an equality filter on `column` (set by the server, e.g. the
+    /// parent object of a nested list).
+    #[must_use]
+    pub fn with_filter(mut self, column: &'static str, value: String) -> Self {
+        self.filters.push((column, value));
+        self
+    }
+
     /// Fetches one page of `table` for `merchant`, newest first, and returns
     /// the rows and `has_more`.
     pub async fn fetch(
@@ -225,11 +233,22 @@ impl Resource {
         merchant: &str,
         params: &ListParams,
     ) -> Result<Response, AppError> {
+        self.list_at(pool, merchant, params, self.url).await
+    }
+
+    /// [`Resource::list`] with the list's URL given (nested lists).
+    pub async fn list_at(
+        &self,
+        pool: &AnyPool,
+        merchant: &str,
+        params: &ListParams,
+        url: &str,
+    ) -> Result<Response, AppError> {
         let (rows, has_more) = params.fetch(pool, self.table, merchant).await?;
         let data = rows
             .iter()
             .map(self.to_json)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(axum::Json(list_body(self.url, data, has_more)).into_response())
+        Ok(axum::Json(list_body(url, data, has_more)).into_response())
     }
 }

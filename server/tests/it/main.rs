@@ -20,3 +20,5 @@ mod payments;
 mod redis;
 mod refunds;
 mod tenancy;
+mod webhook_crash;
+mod webhooks;

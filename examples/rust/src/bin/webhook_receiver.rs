@@ -9,10 +9,11 @@
 //! # listens on 127.0.0.1:4242, POST /webhooks
 //! ```
 //!
-//! The reference server's webhook endpoints (durable, signed deliveries) come
-//! with its webhooks issue; register `http://127.0.0.1:4242/webhooks` there
-//! once it has them. Until then, sign a test delivery with
-//! `paycore::webhook::WebhookSigner` (Standard Webhooks) and POST it here.
+//! Register it on the reference server (sandbox merchants may use loopback
+//! URLs) with the `create_webhook_endpoint` example, which prints the
+//! `whsec_` secret to pass here; then create a payment (`create_payment`)
+//! and watch the delivery arrive. After a `rotate_secret`, pass both secrets,
+//! comma-separated, until the old one expires.
 
 #![allow(clippy::print_stdout, reason = "an example prints its results")]
 
@@ -50,6 +51,9 @@ async fn handle(
                 "{}: refund {} of {} ({})",
                 event.event_type, r.id, r.payment, r.amount
             )
+        }
+        Ok(EventObject::WebhookEndpoint(e)) => {
+            println!("{}: endpoint {} is {:?}", event.event_type, e.id, e.status)
         }
         Ok(_) => println!("{}: not handled", event.event_type),
         Err(e) => {
