@@ -1,9 +1,8 @@
 'use strict'
 // The HTTP client against the real reference server (test/support/server.js):
 // every resource, auto-pagination, every error class the server can produce,
-// retries through the fault triggers, concurrent calls. Webhook endpoints,
-// event attempts / redelivery and usage are gated on the server serving
-// /v1/usage (another branch adds them).
+// retries through the fault triggers, concurrent calls, webhook endpoints,
+// event attempts / redelivery and usage.
 const { test, before, after, describe } = require('node:test')
 const assert = require('node:assert/strict')
 const { inspect } = require('node:util')
@@ -473,27 +472,10 @@ describe('the client object', () => {
   })
 })
 
-// ---- webhook endpoints, event attempts / redelivery, usage (server: another branch) ----
-
-let routesProbe
-/** Whether the server serves the issue-5 routes: one GET /v1/usage. */
-async function issue5Routes() {
-  if (routesProbe === undefined) {
-    routesProbe = client.usage.retrieve().then(
-      () => null,
-      (e) => {
-        if (e instanceof NotFoundError && e.code === 'route_unknown') return 'server has no usage endpoint yet'
-        throw e
-      },
-    )
-  }
-  return routesProbe
-}
+// ---- webhook endpoints, event attempts / redelivery, usage ----
 
 describe('webhook endpoints, attempts, redelivery, usage', () => {
   test('usage.retrieve', async (t) => {
-    const skip = await issue5Routes()
-    if (skip) return t.skip(skip)
     const u = await client.usage.retrieve()
     assert.equal(u.object, 'usage')
     assert.match(u.month, /^\d{4}-\d{2}$/)
@@ -503,8 +485,6 @@ describe('webhook endpoints, attempts, redelivery, usage', () => {
   })
 
   test('webhookEndpoints: create, retrieve, update, list, rotateSecret, delete', async (t) => {
-    const skip = await issue5Routes()
-    if (skip) return t.skip(skip)
     const c = freshClient('endpoints')
     const we = await c.webhookEndpoints.create({ url: 'https://example.com/hooks', enabledEvents: ['payment.succeeded'], description: 'd' })
     assert.match(we.id, /^we_/)
@@ -531,8 +511,6 @@ describe('webhook endpoints, attempts, redelivery, usage', () => {
   })
 
   test('events: attempts and redeliver', async (t) => {
-    const skip = await issue5Routes()
-    if (skip) return t.skip(skip)
     const c = freshClient('redeliver')
     const we = await c.webhookEndpoints.create({ url: 'https://example.com/hooks', enabledEvents: ['*'] })
     await c.payments.create({ amount: 100, currency: 'usd', paymentMethod: OK })

@@ -129,16 +129,3 @@ def server() -> Iterator[Server]:
             proc.wait(timeout=10)
             log.close()
 
-
-def skip_unless_route(call: object, what: str) -> None:
-    """Skips (with a clear reason) when the server answers 404
-    ``route_unknown`` for a route another branch adds (webhook endpoints,
-    usage); any other outcome lets the test run."""
-    try:
-        result = call() if callable(call) else call
-        if isinstance(result, paycore._native.ListIterator):
-            next(result, None)
-    except paycore.NotFoundError as e:
-        if e.code == "route_unknown":
-            pytest.skip(f"server has no {what} yet")
-        raise

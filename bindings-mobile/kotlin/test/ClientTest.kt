@@ -11,14 +11,7 @@ import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.runBlocking
 
 object ClientTest {
-    private var skipped = 0
-
     private fun itest(name: String, body: suspend () -> Unit) = check("client::$name") { runBlocking { body() } }
-
-    private fun skip(name: String, reason: String) {
-        skipped++
-        println("SKIP client::$name: $reason")
-    }
 
     /** Runs `block`, which must throw a `T`; returns it. */
     private suspend inline fun <reified T : PaycoreException> raises(crossinline block: suspend () -> Unit): T {
@@ -55,21 +48,6 @@ object ClientTest {
             while (true) out += it.next() ?: break
         }
         return out
-    }
-
-    /**
-     * Null when the server serves the route `probe` calls, else why the
-     * tests of that part of the issue-5 API (webhook endpoints, attempts,
-     * redeliver, usage) are skipped. The lead removes these gates once that
-     * API is merged.
-     */
-    private fun routeGate(what: String, probe: suspend () -> Unit): String? = runBlocking {
-        try {
-            probe()
-            null
-        } catch (e: PaycoreException.NotFound) {
-            if (e.code == "route_unknown") "server has no $what endpoint yet (404 route_unknown)" else throw e
-        }
     }
 
     fun run(server: ServerFixture) {
@@ -235,52 +213,42 @@ object ClientTest {
             expect(n >= page.data.size) { "iterated $n" }
         }
 
-        val endpointsGate = routeGate("webhook endpoints") { client.listWebhookEndpoints(ListParams(limit = 1u)) }
-        if (endpointsGate != null) {
-            for (n in listOf("webhook_endpoints", "event_attempts_and_redeliver")) skip(n, endpointsGate)
-        } else {
-            itest("webhook_endpoints") {
-                val e = client.createWebhookEndpoint(CreateWebhookEndpointParams(url = "https://example.com/kt", enabledEvents = listOf("payment.succeeded"), description = "kt"))
-                val secret = e.secret?.reveal() ?: throw Fail("no secret on create")
-                expect(secret.startsWith("whsec_") && !e.toString().contains(secret)) { "secret printed: $e" }
-                expect(e.status == EndpointStatus.ENABLED && e.signatureAlgorithm == SignatureAlgorithm.V1) { "got $e" }
-                val r = client.retrieveWebhookEndpoint(e.id)
-                expect(r.secret == null && r.url == e.url) { "retrieve $r" }
-                val u = client.updateWebhookEndpoint(e.id, UpdateWebhookEndpointParams(enabled = false, description = "off"))
-                expect(u.status == EndpointStatus.DISABLED && u.disabledReason == DisabledReason.MANUAL && u.description == "off") { "update $u" }
-                val rot = client.rotateWebhookEndpointSecret(e.id, 60uL)
-                expect(rot.secret?.reveal()?.let { it != secret } == true && rot.previousSecretExpires != null) { "rotate $rot" }
-                expect(client.listWebhookEndpoints(ListParams()).data.any { it.id == e.id }) { "not listed" }
-                var n = 0
-                client.listAllWebhookEndpoints(ListParams(limit = 1u)).use { while (it.next() != null) n++ }
-                expect(n >= 1) { "iterated $n" }
-                val d = client.deleteWebhookEndpoint(e.id)
-                expect(d.deleted && d.id == e.id) { "delete $d" }
-                raises<PaycoreException.NotFound> { client.retrieveWebhookEndpoint(e.id) }
-            }
-            itest("event_attempts_and_redeliver") {
-                val e = client.createWebhookEndpoint(CreateWebhookEndpointParams(url = "http://127.0.0.1:9/kt", enabledEvents = listOf("*")))
-                val p = client.createPayment(card(999, "4242424242424242"))
-                val ev = client.listEvents(ListParams(eventType = "payment.succeeded", limit = 100u)).data
-                    .first { (it.data as? EventObject.Payment)?.payment?.id == p.id }
-                val red = client.redeliverEvent(ev.id, e.id)
-                expect(red.event == ev.id && red.endpoints == listOf(e.id)) { "redelivery $red" }
-                val page = client.listEventAttempts(ev.id, ListParams())
-                var n = 0
-                client.listAllEventAttempts(ev.id, ListParams(limit = 1u)).use { while (it.next() != null) n++ }
-                expect(n == page.data.size || page.hasMore) { "iterated $n, page ${page.data.size}" }
-                client.deleteWebhookEndpoint(e.id)
-            }
+        itest("webhook_endpoints") {
+            val e = client.createWebhookEndpoint(CreateWebhookEndpointParams(url = "https://example.com/kt", enabledEvents = listOf("payment.succeeded"), description = "kt"))
+            val secret = e.secret?.reveal() ?: throw Fail("no secret on create")
+            expect(secret.startsWith("whsec_") && !e.toString().contains(secret)) { "secret printed: $e" }
+            expect(e.status == EndpointStatus.ENABLED && e.signatureAlgorithm == SignatureAlgorithm.V1) { "got $e" }
+            val r = client.retrieveWebhookEndpoint(e.id)
+            expect(r.secret == null && r.url == e.url) { "retrieve $r" }
+            val u = client.updateWebhookEndpoint(e.id, UpdateWebhookEndpointParams(enabled = false, description = "off"))
+            expect(u.status == EndpointStatus.DISABLED && u.disabledReason == DisabledReason.MANUAL && u.description == "off") { "update $u" }
+            val rot = client.rotateWebhookEndpointSecret(e.id, 60uL)
+            expect(rot.secret?.reveal()?.let { it != secret } == true && rot.previousSecretExpires != null) { "rotate $rot" }
+            expect(client.listWebhookEndpoints(ListParams()).data.any { it.id == e.id }) { "not listed" }
+            var n = 0
+            client.listAllWebhookEndpoints(ListParams(limit = 1u)).use { while (it.next() != null) n++ }
+            expect(n >= 1) { "iterated $n" }
+            val d = client.deleteWebhookEndpoint(e.id)
+            expect(d.deleted && d.id == e.id) { "delete $d" }
+            raises<PaycoreException.NotFound> { client.retrieveWebhookEndpoint(e.id) }
         }
-        val usageGate = routeGate("usage") { client.retrieveUsage() }
-        if (usageGate != null) {
-            skip("usage", usageGate)
-        } else {
-            itest("usage") {
-                val u = client.retrieveUsage()
-                expect(u.month.length == 7 && u.volume > 0 && u.limit > 0 && u.plan.isNotEmpty()) { "got $u" }
-                expect(u.meta?.requestId != null) { "meta ${u.meta}" }
-            }
+        itest("event_attempts_and_redeliver") {
+            val e = client.createWebhookEndpoint(CreateWebhookEndpointParams(url = "http://127.0.0.1:9/kt", enabledEvents = listOf("*")))
+            val p = client.createPayment(card(999, "4242424242424242"))
+            val ev = client.listEvents(ListParams(eventType = "payment.succeeded", limit = 100u)).data
+                .first { (it.data as? EventObject.Payment)?.payment?.id == p.id }
+            val red = client.redeliverEvent(ev.id, e.id)
+            expect(red.event == ev.id && red.endpoints == listOf(e.id)) { "redelivery $red" }
+            val page = client.listEventAttempts(ev.id, ListParams())
+            var n = 0
+            client.listAllEventAttempts(ev.id, ListParams(limit = 1u)).use { while (it.next() != null) n++ }
+            expect(n == page.data.size || page.hasMore) { "iterated $n, page ${page.data.size}" }
+            client.deleteWebhookEndpoint(e.id)
+        }
+        itest("usage") {
+            val u = client.retrieveUsage()
+            expect(u.month.length == 7 && u.volume > 0 && u.limit > 0 && u.plan.isNotEmpty()) { "got $u" }
+            expect(u.meta?.requestId != null) { "meta ${u.meta}" }
         }
 
         itest("example_checkout_runs_against_the_server") {
@@ -311,7 +279,7 @@ object ClientTest {
     fun main(args: Array<String>) {
         val bin = File(System.getProperty("paycore.server") ?: "target/debug/paycore-server")
         ServerFixture(bin, listOf("kt-main", "kt-pages")).use { run(it) }
-        println("$passed passed, $failed failed, $skipped skipped")
+        println("$passed passed, $failed failed")
         kotlin.system.exitProcess(if (failed == 0) 0 else 1)
     }
 }
