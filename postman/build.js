@@ -307,8 +307,7 @@ pm.request.headers.remove('Signature-Input');`,
     },
     {
         name: 'Webhooks & usage',
-        issue5: true,
-        description: 'Webhook endpoints, delivery attempts, redelivery, monthly usage, readiness and metrics (issue 5). Skipped unless the variable `issue5` is "true".',
+        description: 'Webhook endpoints, delivery attempts, redelivery, monthly usage, readiness and metrics.',
         items: [
             req('Create a webhook endpoint', 'POST', '/v1/webhook_endpoints', {
                 body: { url: 'https://example.com/hooks', enabled_events: ['payment.succeeded', 'refund.created'], description: 'Postman' },
@@ -452,19 +451,7 @@ function build() {
             schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
         },
         event: [{ listen: 'prerequest', script: { type: 'text/javascript', exec: script.split('\n') } }],
-        variable: [
-            { key: 'issue5', value: 'false', description: 'Set to "true" once the server has the webhook endpoint, attempts, usage, readiness and metrics routes (issue 5): the "Webhooks & usage" folder is skipped until then.' },
-        ],
-        item: folders.map((f) => {
-            const folder = { name: f.name, description: f.description, item: f.items.map((r) => toItem(r, examples)) };
-            if (f.issue5) {
-                folder.event = [{
-                    listen: 'prerequest',
-                    script: { type: 'text/javascript', exec: ["if (pm.variables.get('issue5') !== 'true') { pm.execution.skipRequest(); }"] },
-                }];
-            }
-            return folder;
-        }),
+        item: folders.map((f) => ({ name: f.name, description: f.description, item: f.items.map((r) => toItem(r, examples)) })),
     };
     return json(collection) + '\n';
 }

@@ -10,11 +10,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-# The "Webhooks & usage" folder (issue 5) runs only when this is "true"
-# (POSTMAN_ISSUE5=true to try it; the default becomes true once the server
-# has those routes).
-ISSUE5=${POSTMAN_ISSUE5:-false}
-
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   step "postman: installing nodejs and npm (Debian)"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
@@ -61,14 +56,13 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-step "postman: newman run (issue5=$ISSUE5)"
+step "postman: newman run"
 status=0
 postman/node_modules/.bin/newman run postman/paycore.postman_collection.json \
   -e postman/paycore.postman_environment.json \
   --env-var "base_url=http://127.0.0.1:$port" \
   --env-var "key_id=$key_id" \
   --env-var "secret=$secret" \
-  --env-var "issue5=$ISSUE5" \
   --reporters cli,json --reporter-json-export "$work/newman.json" \
   --color off || status=$?
 if [ "$status" -ne 0 ]; then
