@@ -26,6 +26,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "payment.canceled",
     "payment.refunded",
     "refund.created",
+    "usage.threshold_reached",
 ];
 
 /// Writes an event in the caller's transaction; `object` is a snapshot of

@@ -28,14 +28,19 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod limits;
+pub mod metrics;
 pub mod pagination;
 pub mod payments;
 pub mod ratelimit;
+pub mod ready;
 pub mod redis_store;
 pub mod refunds;
 pub mod signature;
+pub mod usage;
 
-pub use config::{Cli, Command, Config, KeyAlg, KeysCommand, LogFormat, Plan};
+pub use config::{
+    Cli, Command, Config, KeyAlg, KeysCommand, LogFormat, Plan, PlanLimit, PlanLimits,
+};
 pub use db::{Backend, CreatedKey, Db};
 
 use auth::{Authenticator, Backoff};
@@ -54,6 +59,8 @@ pub struct AppState {
     pub limiter: Arc<dyn RateLimiter>,
     /// Failed-authentication backoff.
     pub backoff: Arc<Backoff>,
+    /// This instance's Prometheus metrics (`GET /metrics`).
+    pub metrics: metrics::Metrics,
 }
 
 impl std::fmt::Debug for AppState {
@@ -121,11 +128,18 @@ pub fn api_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/v1/refunds/{id}", get(refunds::get)),
         (Method::GET, "/v1/events", get(events::list_events)),
         (Method::GET, "/v1/events/{id}", get(events::get_event)),
+        // Usage (issue 5).
+        (Method::GET, "/v1/usage", get(usage::get)),
     ]
 }
 
 /// Operations outside `/v1` (unauthenticated).
-pub const PUBLIC_ROUTES: &[(&str, &str)] = &[("GET", "/health")];
+pub const PUBLIC_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/health"),
+    // Readiness and metrics (issue 5).
+    ("GET", "/health/ready"),
+    ("GET", "/metrics"),
+];
 
 /// Standard error for logs, ignoring write errors: a closed log pipe must
 /// never fail (or panic) a request.
@@ -156,8 +170,12 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::require_signature));
     Router::new()
         .route("/health", get(health))
+        // Readiness and metrics (issue 5).
+        .route("/health/ready", get(ready::ready))
+        .route("/metrics", get(metrics::render))
         .merge(v1)
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), metrics::track_http))
         .with_state(state)
         .layer(from_fn(http::request_context))
 }
@@ -249,6 +267,7 @@ pub async fn run_with(
         auth: services.auth,
         limiter: services.limiter,
         backoff: Arc::new(Backoff::default()),
+        metrics: metrics::Metrics::new(),
     };
     let pruner = tokio::spawn(prune_loop(state.clone()));
     let addr = listener.local_addr()?;
