@@ -33,9 +33,16 @@ pub fn fast_retry() -> RetryConfig {
 
 impl TestServer {
     pub async fn start() -> TestServer {
+        Self::start_configured(|_| {}).await
+    }
+
+    /// [`TestServer::start`] with the configuration `tweak` makes of the
+    /// defaults (plan limits, ...).
+    pub async fn start_configured(tweak: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("paycore.db").display());
-        let config = Config::with_database(url.clone());
+        let mut config = Config::with_database(url.clone());
+        tweak(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let db = db::connect(&url, 2).await.unwrap();
