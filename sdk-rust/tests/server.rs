@@ -722,3 +722,81 @@ async fn the_real_rate_limiter_gives_a_typed_rate_limited_error() {
     assert_eq!(err.attempts(), 1);
     assert!(err.request_id().is_some());
 }
+
+/// `client.usage().retrieve()` against the real server's numbers, the
+/// `usage.threshold_reached` events typed, and the refusal above the limit
+/// surfaced as a permission error with the code `usage_limit_exceeded`,
+/// not retried.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_and_the_usage_limit() {
+    let srv = TestServer::start_configured(|c| {
+        c.plan_limits = "growth=10000:no-overage".parse().unwrap();
+    })
+    .await;
+    let c = srv
+        .builder_for("usage-shop", Plan::Growth, true)
+        .await
+        .build()
+        .unwrap();
+
+    let u = c.usage().retrieve().await.unwrap();
+    assert_eq!(u.object, "usage");
+    assert_eq!(u.volume, 0);
+    assert_eq!(u.limit, 10_000);
+    assert_eq!(u.plan, "growth");
+    assert!(!u.overage_allowed);
+    assert!(u.thresholds_reached.is_empty());
+    assert_eq!(u.month.len(), 7, "{}", u.month);
+
+    c.payments()
+        .create(&CreatePayment::new(8_500, "usd", CARD_OK))
+        .await
+        .unwrap();
+    let m = c
+        .payments()
+        .create(&CreatePayment::new(2_000, "usd", CARD_OK).manual_capture())
+        .await
+        .unwrap();
+    c.payments()
+        .capture(&m.id, &CapturePayment::partial(1_500))
+        .await
+        .unwrap();
+    let u = c.usage().retrieve().await.unwrap();
+    assert_eq!(u.volume, 10_000);
+    assert_eq!(u.percentage, 100.0);
+    assert_eq!(u.thresholds_reached, vec![80, 90, 95, 100]);
+    assert!(u.projected_volume >= 10_000);
+
+    let events = c
+        .events()
+        .list(&ListParams::new().event_type("usage.threshold_reached"))
+        .await
+        .unwrap();
+    let mut thresholds: Vec<u32> = events
+        .data
+        .iter()
+        .map(|e| match e.object().unwrap() {
+            EventObject::Usage(t) => {
+                assert_eq!(t.usage.month, u.month);
+                t.threshold
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    thresholds.sort_unstable();
+    assert_eq!(thresholds, vec![80, 90, 95, 100]);
+
+    let err = c
+        .payments()
+        .create(&CreatePayment::new(100, "usd", CARD_OK))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "permission");
+    assert!(
+        matches!(err.kind(), ErrorKind::Permission { code, .. } if code == "usage_limit_exceeded"),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(403));
+    assert_eq!(err.attempts(), 1, "not retried");
+    assert_eq!(all_payments(&c).await.len(), 2);
+}

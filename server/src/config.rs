@@ -39,7 +39,8 @@ pub struct KeyCreateArgs {
     /// Merchant name; the merchant is created when missing.
     #[arg(long)]
     pub merchant: String,
-    /// Plan of a new merchant: sets its rate-limit tier.
+    /// Plan of a new merchant: sets its rate-limit tier and its monthly
+    /// volume limit (see `--plan-limits`).
     #[arg(long, value_enum, default_value_t = Plan::Starter)]
     pub plan: Plan,
     /// Signature algorithm of the key.
@@ -98,6 +99,121 @@ impl Plan {
             Plan::Growth => 100,
             Plan::Scale => 1000,
         }
+    }
+
+    /// The plan's default monthly volume limit and overage flag (see
+    /// [`PlanLimits`] for the deployment's own).
+    pub fn default_limit(self) -> PlanLimit {
+        match self {
+            Plan::Starter => PlanLimit {
+                monthly_volume_limit: 1_000_000,
+                overage_allowed: false,
+            },
+            Plan::Growth => PlanLimit {
+                monthly_volume_limit: 100_000_000,
+                overage_allowed: false,
+            },
+            Plan::Scale => PlanLimit {
+                monthly_volume_limit: 10_000_000_000,
+                overage_allowed: true,
+            },
+        }
+    }
+}
+
+/// A plan's monthly usage terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanLimit {
+    /// Succeeded (captured) volume allowed per UTC calendar month, in minor
+    /// units, every currency summed.
+    pub monthly_volume_limit: i64,
+    /// Whether payments go on above the limit (otherwise they are refused
+    /// with 403 `usage_limit_exceeded`).
+    pub overage_allowed: bool,
+}
+
+/// Every plan's usage terms. Parsed from `PLAN=LIMIT[:overage|:no-overage]`
+/// items separated by commas (`starter=500000,scale=10000000000:overage`);
+/// a plan not listed keeps its [`Plan::default_limit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanLimits {
+    starter: PlanLimit,
+    growth: PlanLimit,
+    scale: PlanLimit,
+}
+
+impl Default for PlanLimits {
+    fn default() -> Self {
+        PlanLimits {
+            starter: Plan::Starter.default_limit(),
+            growth: Plan::Growth.default_limit(),
+            scale: Plan::Scale.default_limit(),
+        }
+    }
+}
+
+impl PlanLimits {
+    /// The terms of `plan`.
+    pub fn get(&self, plan: Plan) -> PlanLimit {
+        match plan {
+            Plan::Starter => self.starter,
+            Plan::Growth => self.growth,
+            Plan::Scale => self.scale,
+        }
+    }
+
+    /// Sets the terms of `plan`.
+    pub fn set(&mut self, plan: Plan, limit: PlanLimit) {
+        match plan {
+            Plan::Starter => self.starter = limit,
+            Plan::Growth => self.growth = limit,
+            Plan::Scale => self.scale = limit,
+        }
+    }
+}
+
+impl std::str::FromStr for PlanLimits {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut limits = PlanLimits::default();
+        for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let (plan, terms) = item
+                .split_once('=')
+                .ok_or_else(|| format!("`{item}`: expected PLAN=LIMIT[:overage]"))?;
+            let plan = Plan::from_name(plan.trim())
+                .ok_or_else(|| format!("`{item}`: unknown plan (starter, growth, scale)"))?;
+            let (amount, flag) = match terms.split_once(':') {
+                Some((a, f)) => (a, Some(f.trim())),
+                None => (terms, None),
+            };
+            let monthly_volume_limit: i64 = amount
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v| *v >= 1)
+                .ok_or_else(|| {
+                    format!("`{item}`: the limit is a positive integer (minor units)")
+                })?;
+            let overage_allowed = match flag {
+                None => plan.default_limit().overage_allowed,
+                Some("overage") => true,
+                Some("no-overage") => false,
+                Some(other) => {
+                    return Err(format!(
+                        "`{item}`: `{other}` is neither `overage` nor `no-overage`"
+                    ));
+                }
+            };
+            limits.set(
+                plan,
+                PlanLimit {
+                    monthly_volume_limit,
+                    overage_allowed,
+                },
+            );
+        }
+        Ok(limits)
     }
 }
 
@@ -174,6 +290,16 @@ pub struct Config {
     /// Webhook delivery.
     #[command(flatten)]
     pub webhooks: WebhookConfig,
+    /// Monthly volume limits (minor units) and overage per plan, as
+    /// `PLAN=LIMIT[:overage|:no-overage]` items separated by commas; plans
+    /// not listed keep their defaults (starter 1000000, growth 100000000,
+    /// scale 10000000000 with overage).
+    #[arg(long, env = "PAYCORE_PLAN_LIMITS", default_value = "")]
+    pub plan_limits: PlanLimits,
+    /// `/health/ready` fails when the oldest due, undelivered webhook
+    /// delivery is older than this many seconds.
+    #[arg(long, env = "PAYCORE_READY_MAX_OUTBOX_LAG_SECS", default_value_t = 300)]
+    pub ready_max_outbox_lag_secs: u64,
 }
 
 impl Config {
@@ -191,6 +317,8 @@ impl Config {
             idempotency_lock_secs: 60,
             debug_signature_base: false,
             no_bootstrap: true,
+            plan_limits: PlanLimits::default(),
+            ready_max_outbox_lag_secs: 300,
             webhooks: WebhookConfig::default(),
         }
     }

@@ -28,6 +28,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "payment.refunded",
     "refund.created",
     "webhook_endpoint.disabled",
+    "usage.threshold_reached",
 ];
 
 /// Writes an event in the caller's transaction; `object` is a snapshot of

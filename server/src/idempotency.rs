@@ -276,7 +276,10 @@ where
     let fp = fingerprint(method, path_and_query, body);
     let claim = match begin(state, api_key, key, &fp).await {
         Ok(Begin::Claimed(c)) => c,
-        Ok(Begin::Replay(resp)) => return resp,
+        Ok(Begin::Replay(resp)) => {
+            state.metrics.idempotent_replay();
+            return resp;
+        }
         Err(e) => return e.into_response(),
     };
     match effect(claim.clone()).await {

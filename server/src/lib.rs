@@ -28,15 +28,20 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod limits;
+pub mod metrics;
 pub mod pagination;
 pub mod payments;
 pub mod ratelimit;
+pub mod ready;
 pub mod redis_store;
 pub mod refunds;
 pub mod signature;
+pub mod usage;
 pub mod webhooks;
 
-pub use config::{Cli, Command, Config, KeyAlg, KeysCommand, LogFormat, Plan};
+pub use config::{
+    Cli, Command, Config, KeyAlg, KeysCommand, LogFormat, Plan, PlanLimit, PlanLimits,
+};
 pub use db::{Backend, CreatedKey, Db};
 
 use auth::{Authenticator, Backoff};
@@ -55,6 +60,8 @@ pub struct AppState {
     pub limiter: Arc<dyn RateLimiter>,
     /// Failed-authentication backoff.
     pub backoff: Arc<Backoff>,
+    /// This instance's Prometheus metrics (`GET /metrics`).
+    pub metrics: metrics::Metrics,
 }
 
 impl std::fmt::Debug for AppState {
@@ -159,11 +166,18 @@ pub fn api_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/v1/events/{id}/redeliver",
             post(webhooks::redeliver),
         ),
+        // Usage (issue 5).
+        (Method::GET, "/v1/usage", get(usage::get)),
     ]
 }
 
 /// Operations outside `/v1` (unauthenticated).
-pub const PUBLIC_ROUTES: &[(&str, &str)] = &[("GET", "/health")];
+pub const PUBLIC_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/health"),
+    // Readiness and metrics (issue 5).
+    ("GET", "/health/ready"),
+    ("GET", "/metrics"),
+];
 
 /// Standard error for logs, ignoring write errors: a closed log pipe must
 /// never fail (or panic) a request.
@@ -194,8 +208,12 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::require_signature));
     Router::new()
         .route("/health", get(health))
+        // Readiness and metrics (issue 5).
+        .route("/health/ready", get(ready::ready))
+        .route("/metrics", get(metrics::render))
         .merge(v1)
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), metrics::track_http))
         .with_state(state)
         .layer(from_fn(http::request_context))
 }
@@ -287,6 +305,7 @@ pub async fn run_with(
         auth: services.auth,
         limiter: services.limiter,
         backoff: Arc::new(Backoff::default()),
+        metrics: metrics::Metrics::new(),
     };
     let pruner = tokio::spawn(prune_loop(state.clone()));
     // Background tasks stop with this future, also when it is dropped

@@ -31,6 +31,7 @@ use crate::http::parse_json;
 use crate::idempotency::{self, Claim, Stored};
 use crate::ids;
 use crate::pagination::{ListParams, Resource};
+use crate::usage;
 
 /// Payment statuses.
 pub const STATUSES: &[&str] = &[
@@ -304,6 +305,7 @@ async fn create_inner(
     }
     let metadata = req.metadata.unwrap_or_default();
     validate_metadata(&metadata)?;
+    usage::check_open(st, key).await?;
     let capture = req.capture_method.unwrap_or(CaptureMethod::Automatic);
     let (status, captured, decline) = match card.outcome {
         Outcome::Succeed if capture == CaptureMethod::Automatic => ("succeeded", req.amount, None),
@@ -360,6 +362,7 @@ async fn create_inner(
         &object,
     )
     .await?;
+    usage::add_volume(&mut tx, st, key, captured).await?;
     let stored = match decline {
         None => claim.complete_in(&mut tx, StatusCode::OK, object).await?,
         Some(d) => {
@@ -381,6 +384,7 @@ async fn create_inner(
         }
     };
     tx.commit().await?;
+    st.metrics.payment(status);
     Ok(stored)
 }
 
@@ -509,8 +513,12 @@ async fn transition_inner(
     .await?;
     let object = payment_json(&row)?;
     events::record(&mut tx, &key.merchant_id, event_type, id, &object).await?;
+    if new_status == "succeeded" {
+        usage::add_volume(&mut tx, st, key, captured).await?;
+    }
     let stored = claim.complete_in(&mut tx, StatusCode::OK, object).await?;
     tx.commit().await?;
+    st.metrics.payment(new_status);
     Ok(stored)
 }
 

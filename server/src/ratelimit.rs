@@ -65,6 +65,7 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
     let mut resp = if outcome.allowed {
         next.run(req).await
     } else {
+        state.metrics.rate_limited();
         let mut e = AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             ErrorType::RateLimit,

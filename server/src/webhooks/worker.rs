@@ -265,15 +265,10 @@ impl Worker {
         let started_ms = now_ms();
         let lag = started_ms.saturating_sub(c.due_ms).max(0);
         #[allow(clippy::cast_precision_loss, reason = "a lag in ms fits f64")]
-        metrics::histogram!("webhook_delivery_lag_seconds").record(lag as f64 / 1000.0);
+        self.state.metrics.webhook_delivery_lag(lag as f64 / 1000.0);
         let allow_private = super::may_use_private(&self.state, sandbox != 0);
         let outcome = self.send(&url, allow_private, &headers, body).await;
-        let result = if outcome.succeeded() {
-            "succeeded"
-        } else {
-            "failed"
-        };
-        metrics::counter!("webhook_deliveries_total", "result" => result).increment(1);
+        self.state.metrics.webhook_delivery(outcome.succeeded());
         self.record(c, &outcome).await
     }
 

@@ -66,13 +66,50 @@ impl TestServer {
     }
 
     pub async fn start_with(config: Config, dir: Option<tempfile::TempDir>) -> TestServer {
+        Self::start_inner(config, dir, true).await
+    }
+
+    /// [`TestServer::start_with`], but with in-memory nonces and rate limits
+    /// whatever `config.redis_url` says (which then only the readiness check
+    /// uses: tests point it at a dead port).
+    pub async fn start_with_memory_services(
+        config: Config,
+        dir: Option<tempfile::TempDir>,
+    ) -> TestServer {
+        Self::start_inner(config, dir, false).await
+    }
+
+    /// Stops this server and starts a new one on the same database (and
+    /// temp dir), with the configuration `tweak` makes of the defaults.
+    pub async fn restart(mut self, tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));
+        task.abort();
+        let _ = task.await;
+        let dir = self._dir.take();
+        let mut config = Config::with_database(self.database_url.clone());
+        tweak(&mut config);
+        drop(self);
+        Self::start_with(config, dir).await
+    }
+
+    async fn start_inner(
+        config: Config,
+        dir: Option<tempfile::TempDir>,
+        configured_services: bool,
+    ) -> TestServer {
         let database_url = config.database_url.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let db = db::connect(&database_url, 2).await.unwrap();
         let task = tokio::spawn(async move {
             // No log subscriber: test output stays readable.
-            let services = paycore_server::default_services(&config).await.unwrap();
+            let services = if configured_services {
+                paycore_server::default_services(&config).await.unwrap()
+            } else {
+                let mut memory = config.clone();
+                memory.redis_url = None;
+                paycore_server::default_services(&memory).await.unwrap()
+            };
             paycore_server::run_with(config, listener, services)
                 .await
                 .unwrap();

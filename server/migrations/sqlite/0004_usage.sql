@@ -1,0 +1,29 @@
+-- Monthly usage (issue 5). `usage_months` holds each merchant's succeeded
+-- (captured) volume per UTC calendar month (`YYYY-MM`), in minor units with
+-- every currency summed; it is updated in the transaction of each capture,
+-- and its row is what concurrent captures of one merchant serialise on.
+CREATE TABLE usage_months (
+    merchant_id TEXT NOT NULL REFERENCES merchants (id),
+    month TEXT NOT NULL,
+    volume INTEGER NOT NULL,
+    PRIMARY KEY (merchant_id, month)
+);
+
+-- One row per threshold (80, 90, 95, 100 %) crossed per month: the primary
+-- key makes its `usage.threshold_reached` event single, also across
+-- concurrent payments, instances and restarts.
+CREATE TABLE usage_thresholds (
+    merchant_id TEXT NOT NULL REFERENCES merchants (id),
+    month TEXT NOT NULL,
+    threshold INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (merchant_id, month, threshold)
+);
+
+-- Volume captured before this migration, by the month of the payment's
+-- last update (the capture, unless refunded since).
+INSERT INTO usage_months (merchant_id, month, volume)
+SELECT merchant_id, strftime('%Y-%m', updated_at, 'unixepoch'), SUM(amount_captured)
+FROM payments
+WHERE amount_captured > 0
+GROUP BY merchant_id, strftime('%Y-%m', updated_at, 'unixepoch');
