@@ -314,10 +314,12 @@ async fn create_inner(
         Outcome::Decline(d) => ("failed", 0, Some(d)),
     };
     let id = ids::new_id("pay");
-    let now = now_unix();
     let metadata_text = serde_json::to_string(&metadata)
         .map_err(|e| AppError::internal(format!("metadata: {e}")))?;
     let (_turn, mut tx) = st.db.begin_write().await?;
+    // Read the clock inside the write turn, so that `created` never goes
+    // backwards along `seq` (lists are newest first by `seq`).
+    let now = now_unix();
     let row = sqlx::query(
         "INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, \
          amount_captured, amount_refunded, card_brand, card_last4, card_outcome, customer_email, \
