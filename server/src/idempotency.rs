@@ -15,6 +15,8 @@
 
 use std::future::Future;
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sqlx::{Any, Row, Transaction};
@@ -28,6 +30,70 @@ pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-
 
 /// Longest accepted key.
 pub const MAX_KEY_LEN: usize = 255;
+
+/// A mutating `POST`, to run under its `Idempotency-Key` (an extractor:
+/// it takes the body, so it comes last among a handler's arguments).
+///
+/// It holds what every such handler needs: the server state, the caller's
+/// API key, and the parts of the request its fingerprint covers.
+#[derive(Debug)]
+pub struct IdempotentPost {
+    /// The server.
+    pub state: AppState,
+    /// The authenticated API key.
+    pub key: ApiKeyRecord,
+    /// The raw request body (its JSON is the handler's to parse).
+    pub body: Bytes,
+    headers: HeaderMap,
+    path_and_query: String,
+}
+
+impl FromRequest<AppState> for IdempotentPost {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let key = req
+            .extensions()
+            .get::<ApiKeyRecord>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("no authenticated API key").into_response())?;
+        let uri = req.uri();
+        let path_and_query = uri
+            .path_and_query()
+            .map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self {
+            state: state.clone(),
+            key,
+            body,
+            headers,
+            path_and_query,
+        })
+    }
+}
+
+impl IdempotentPost {
+    /// Runs `effect` under the request's idempotency key (see [`run`]).
+    pub async fn run<F, Fut>(&self, effect: F) -> Response
+    where
+        F: FnOnce(Claim) -> Fut,
+        Fut: Future<Output = Result<Stored, AppError>>,
+    {
+        run(
+            &self.state,
+            &self.key,
+            &self.headers,
+            "POST",
+            &self.path_and_query,
+            &self.body,
+            effect,
+        )
+        .await
+    }
+}
 
 /// The right to perform one request under its idempotency key.
 #[derive(Debug, Clone)]

@@ -14,9 +14,8 @@
 use std::collections::BTreeMap;
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use sqlx::any::AnyRow;
@@ -28,7 +27,7 @@ use crate::db::{ApiKeyRecord, now_unix};
 use crate::error::{AppError, ErrorType};
 use crate::events;
 use crate::http::parse_json;
-use crate::idempotency::{self, Claim, Stored};
+use crate::idempotency::{Claim, IdempotentPost, Stored};
 use crate::ids;
 use crate::pagination::{ListParams, Resource};
 use crate::usage;
@@ -229,25 +228,10 @@ pub async fn lock_and_load(
     .ok_or_else(|| AppError::not_found("payment", id))
 }
 
-fn path_and_query(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| uri.path().to_owned())
-}
-
 /// `POST /v1/payments`
-pub async fn create(
-    State(st): State<AppState>,
-    Extension(key): Extension<ApiKeyRecord>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let pq = path_and_query(&uri);
-    idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
-        create_inner(&st, &key, &body, claim)
-    })
-    .await
+pub async fn create(post: IdempotentPost) -> Response {
+    post.run(|claim| create_inner(&post.state, &post.key, &post.body, claim))
+        .await
 }
 
 async fn create_inner(
@@ -416,22 +400,6 @@ enum Action {
     Cancel,
 }
 
-async fn transition(
-    st: AppState,
-    key: ApiKeyRecord,
-    id: String,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-    action: Action,
-) -> Response {
-    let pq = path_and_query(&uri);
-    idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
-        transition_inner(&st, &key, &id, &body, action, claim)
-    })
-    .await
-}
-
 async fn transition_inner(
     st: &AppState,
     key: &ApiKeyRecord,
@@ -525,37 +493,46 @@ async fn transition_inner(
 }
 
 /// `POST /v1/payments/{id}/confirm`
-pub async fn confirm(
-    State(st): State<AppState>,
-    Extension(key): Extension<ApiKeyRecord>,
-    Path(id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    transition(st, key, id, uri, headers, body, Action::Confirm).await
+pub async fn confirm(Path(id): Path<String>, post: IdempotentPost) -> Response {
+    post.run(|claim| {
+        transition_inner(
+            &post.state,
+            &post.key,
+            &id,
+            &post.body,
+            Action::Confirm,
+            claim,
+        )
+    })
+    .await
 }
 
 /// `POST /v1/payments/{id}/capture`
-pub async fn capture(
-    State(st): State<AppState>,
-    Extension(key): Extension<ApiKeyRecord>,
-    Path(id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    transition(st, key, id, uri, headers, body, Action::Capture).await
+pub async fn capture(Path(id): Path<String>, post: IdempotentPost) -> Response {
+    post.run(|claim| {
+        transition_inner(
+            &post.state,
+            &post.key,
+            &id,
+            &post.body,
+            Action::Capture,
+            claim,
+        )
+    })
+    .await
 }
 
 /// `POST /v1/payments/{id}/cancel`
-pub async fn cancel(
-    State(st): State<AppState>,
-    Extension(key): Extension<ApiKeyRecord>,
-    Path(id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    transition(st, key, id, uri, headers, body, Action::Cancel).await
+pub async fn cancel(Path(id): Path<String>, post: IdempotentPost) -> Response {
+    post.run(|claim| {
+        transition_inner(
+            &post.state,
+            &post.key,
+            &id,
+            &post.body,
+            Action::Cancel,
+            claim,
+        )
+    })
+    .await
 }

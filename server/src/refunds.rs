@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use sqlx::Row;
@@ -19,7 +18,7 @@ use crate::db::{ApiKeyRecord, now_unix};
 use crate::error::AppError;
 use crate::events;
 use crate::http::parse_json;
-use crate::idempotency::{self, Claim, Stored};
+use crate::idempotency::{Claim, IdempotentPost, Stored};
 use crate::ids;
 use crate::pagination::{ListParams, Resource};
 use crate::payments::{lock_and_load, payment_json, validate_metadata};
@@ -80,22 +79,9 @@ fn refund_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
 }
 
 /// `POST /v1/refunds`
-pub async fn create(
-    State(st): State<AppState>,
-    Extension(key): Extension<ApiKeyRecord>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let pq = uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/v1/refunds")
-        .to_owned();
-    idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
-        create_inner(&st, &key, &body, claim)
-    })
-    .await
+pub async fn create(post: IdempotentPost) -> Response {
+    post.run(|claim| create_inner(&post.state, &post.key, &post.body, claim))
+        .await
 }
 
 async fn create_inner(

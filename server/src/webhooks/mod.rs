@@ -10,9 +10,8 @@
 //! the new one until `previous_secret_expires`.
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::any::AnyRow;
@@ -23,7 +22,7 @@ use crate::db::{ApiKeyRecord, now_unix};
 use crate::error::AppError;
 use crate::events::{self, EVENT_TYPES};
 use crate::http::parse_json;
-use crate::idempotency::{self, Claim, Stored};
+use crate::idempotency::{Claim, IdempotentPost, Stored};
 use crate::ids;
 use crate::pagination::{ListParams, Resource};
 
@@ -183,12 +182,6 @@ pub fn may_use_private(st: &AppState, sandbox: bool) -> bool {
     sandbox || st.config.webhooks.webhook_allow_private
 }
 
-fn path_and_query(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| uri.path().to_owned())
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CreateEndpoint {
@@ -231,18 +224,9 @@ struct Rotate {
 }
 
 /// `POST /v1/webhook_endpoints`
-pub async fn create(
-    State(st): State<AppState>,
-    Extension(key): Extension<ApiKeyRecord>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let pq = path_and_query(&uri);
-    idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
-        create_inner(&st, &key, &body, claim)
-    })
-    .await
+pub async fn create(post: IdempotentPost) -> Response {
+    post.run(|claim| create_inner(&post.state, &post.key, &post.body, claim))
+        .await
 }
 
 async fn create_inner(
@@ -304,19 +288,9 @@ pub async fn list(
 }
 
 /// `POST /v1/webhook_endpoints/{id}`
-pub async fn update(
-    State(st): State<AppState>,
-    Extension(key): Extension<ApiKeyRecord>,
-    Path(id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let pq = path_and_query(&uri);
-    idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
-        update_inner(&st, &key, &id, &body, claim)
-    })
-    .await
+pub async fn update(Path(id): Path<String>, post: IdempotentPost) -> Response {
+    post.run(|claim| update_inner(&post.state, &post.key, &id, &post.body, claim))
+        .await
 }
 
 async fn update_inner(
@@ -398,19 +372,9 @@ pub async fn delete(
 }
 
 /// `POST /v1/webhook_endpoints/{id}/rotate_secret`
-pub async fn rotate_secret(
-    State(st): State<AppState>,
-    Extension(key): Extension<ApiKeyRecord>,
-    Path(id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let pq = path_and_query(&uri);
-    idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
-        rotate_inner(&st, &key, &id, &body, claim)
-    })
-    .await
+pub async fn rotate_secret(Path(id): Path<String>, post: IdempotentPost) -> Response {
+    post.run(|claim| rotate_inner(&post.state, &post.key, &id, &post.body, claim))
+        .await
 }
 
 async fn rotate_inner(
@@ -537,19 +501,9 @@ struct RedeliverBody {
 }
 
 /// `POST /v1/events/{id}/redeliver`
-pub async fn redeliver(
-    State(st): State<AppState>,
-    Extension(key): Extension<ApiKeyRecord>,
-    Path(id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let pq = path_and_query(&uri);
-    idempotency::run(&st, &key, &headers, "POST", &pq, &body, |claim| {
-        redeliver_inner(&st, &key, &id, &body, claim)
-    })
-    .await
+pub async fn redeliver(Path(id): Path<String>, post: IdempotentPost) -> Response {
+    post.run(|claim| redeliver_inner(&post.state, &post.key, &id, &post.body, claim))
+        .await
 }
 
 async fn redeliver_inner(
