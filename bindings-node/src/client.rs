@@ -14,7 +14,7 @@ use std::time::Duration;
 use futures_util::{Stream, StreamExt};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use paycore_sdk::{self as sdk, ErrorKind, RequestOptions, RetryConfig, Secret};
+use paycore_sdk::{self as sdk, RequestOptions, RetryConfig, Secret};
 
 use crate::invalid_arg;
 use crate::models::{
@@ -171,61 +171,24 @@ fn duration_ms(d: Duration) -> f64 {
 
 impl From<&sdk::Error> for ClientErrorInfo {
     fn from(e: &sdk::Error) -> Self {
-        let mut info = ClientErrorInfo {
+        let d = e.kind().details();
+        ClientErrorInfo {
             kind: e.code().to_owned(),
             message: e.to_string(),
-            code: None,
+            code: d.code.map(str::to_owned),
             stage: e.stage().code().to_owned(),
             request_id: e.request_id().map(str::to_owned),
             attempts: e.attempts(),
             idempotency_key: e.idempotency_key().map(str::to_owned),
             status: e.status().map(u32::from),
             retry_reason: e.retry_reason().map(|r| r.code().to_owned()),
-            decline_code: None,
-            action: None,
-            payment_id: None,
-            param: None,
-            retry_after_ms: None,
-            maybe_sent: None,
-        };
-        match e.kind() {
-            ErrorKind::Card {
-                code,
-                decline_code,
-                action,
-                payment_id,
-                ..
-            } => {
-                info.code = Some(code.clone());
-                info.decline_code.clone_from(decline_code);
-                info.action = action.map(|a| a.code().to_owned());
-                info.payment_id.clone_from(payment_id);
-            }
-            ErrorKind::InvalidRequest { code, param, .. }
-            | ErrorKind::NotFound { code, param, .. } => {
-                info.code = Some(code.clone());
-                info.param.clone_from(param);
-            }
-            ErrorKind::Authentication { code, .. }
-            | ErrorKind::Permission { code, .. }
-            | ErrorKind::Conflict { code, .. }
-            | ErrorKind::Api { code, .. } => info.code = Some(code.clone()),
-            ErrorKind::IdempotencyMismatch { .. } => {
-                info.code = Some("idempotency_key_mismatch".to_owned());
-            }
-            ErrorKind::RateLimited {
-                retry_after, code, ..
-            } => {
-                info.code = Some(code.clone());
-                info.retry_after_ms = retry_after.map(duration_ms);
-            }
-            ErrorKind::Timeout { maybe_sent } | ErrorKind::Connection { maybe_sent, .. } => {
-                info.maybe_sent = Some(*maybe_sent);
-            }
-            ErrorKind::OutcomeUnknown { .. } => info.maybe_sent = Some(true),
-            _ => {}
+            decline_code: d.decline_code.map(str::to_owned),
+            action: d.action.map(|a| a.code().to_owned()),
+            payment_id: d.payment_id.map(str::to_owned),
+            param: d.param.map(str::to_owned),
+            retry_after_ms: d.retry_after.map(duration_ms),
+            maybe_sent: d.maybe_sent,
         }
-        info
     }
 }
 

@@ -73,7 +73,6 @@ pub(crate) fn sdk_error(py: Python<'_>, e: &paycore_sdk::Error) -> PyErr {
 }
 
 fn build_sdk_error(py: Python<'_>, e: &paycore_sdk::Error) -> PyResult<PyErr> {
-    use paycore_sdk::ErrorKind as K;
     let module = ERRORS.get_or_try_init(py, || {
         PyModule::import(py, "paycore._errors").map(Bound::unbind)
     })?;
@@ -87,42 +86,67 @@ fn build_sdk_error(py: Python<'_>, e: &paycore_sdk::Error) -> PyResult<PyErr> {
     kw.set_item("http_status", e.status())?;
     kw.set_item("stage", e.stage().code())?;
     kw.set_item("retry_reason", e.retry_reason().map(|r| r.code()))?;
-    let code: &str = match e.kind() {
-        K::Card {
-            code,
-            decline_code,
-            action,
-            payment_id,
-            ..
-        } => {
-            kw.set_item("decline_code", decline_code)?;
-            kw.set_item("action", action.map(|a| a.code()))?;
-            kw.set_item("payment_id", payment_id)?;
-            code
+    // The kind's own fields, as the SDK flattens them; each exception class
+    // declares which it carries (`_fields`).
+    let d = e.kind().details();
+    let fields: Bound<'_, PyAny> = cls.getattr("_fields")?;
+    let set = |name: &str, value: Option<Bound<'_, PyAny>>| -> PyResult<()> {
+        if let Some(v) = value {
+            if fields.contains(name)? {
+                kw.set_item(name, v)?;
+            }
         }
-        K::InvalidRequest { code, param, .. } | K::NotFound { code, param, .. } => {
-            kw.set_item("param", param)?;
-            code
-        }
-        K::Authentication { code, .. } | K::Permission { code, .. } | K::Conflict { code, .. } => {
-            code
-        }
-        K::RateLimited {
-            retry_after, code, ..
-        } => {
-            kw.set_item("retry_after", retry_after.map(|d| d.as_secs_f64()))?;
-            code
-        }
-        K::Api { status, code, .. } => {
-            kw.set_item("status", status)?;
-            code
-        }
-        K::Timeout { maybe_sent } | K::Connection { maybe_sent, .. } => {
-            kw.set_item("sent", maybe_sent)?;
-            kind
-        }
-        _ => kind,
+        Ok(())
     };
+    set(
+        "decline_code",
+        d.decline_code
+            .map(|v| v.into_pyobject(py))
+            .transpose()?
+            .map(Bound::into_any),
+    )?;
+    set(
+        "action",
+        d.action
+            .map(|a| a.code().into_pyobject(py))
+            .transpose()?
+            .map(Bound::into_any),
+    )?;
+    set(
+        "payment_id",
+        d.payment_id
+            .map(|v| v.into_pyobject(py))
+            .transpose()?
+            .map(Bound::into_any),
+    )?;
+    set(
+        "param",
+        d.param
+            .map(|v| v.into_pyobject(py))
+            .transpose()?
+            .map(Bound::into_any),
+    )?;
+    set(
+        "retry_after",
+        d.retry_after
+            .map(|r| r.as_secs_f64().into_pyobject(py))
+            .transpose()?
+            .map(Bound::into_any),
+    )?;
+    set(
+        "status",
+        d.api_status
+            .map(|v| v.into_pyobject(py))
+            .transpose()?
+            .map(Bound::into_any),
+    )?;
+    set(
+        "sent",
+        d.maybe_sent
+            .map(|v| v.into_pyobject(py).map(|b| b.to_owned().into_any()))
+            .transpose()?,
+    )?;
+    let code = d.code.unwrap_or(kind);
     kw.set_item("code", code)?;
     let value = cls.call((e.to_string(),), Some(&kw))?;
     Ok(PyErr::from_value(value))

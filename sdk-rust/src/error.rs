@@ -167,6 +167,31 @@ pub enum ErrorKind {
     },
 }
 
+/// An [`ErrorKind`]'s own fields, flattened ([`ErrorKind::details`]), so
+/// that every binding builds its error objects from one mapping.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorDetails<'a> {
+    /// The server's error code (`card_declined`, `parameter_invalid`,
+    /// `idempotency_key_mismatch`, ...), for the kinds answered by the server.
+    pub code: Option<&'a str>,
+    /// Card errors: the issuer's decline code.
+    pub decline_code: Option<&'a str>,
+    /// Card errors: what the merchant or customer must do.
+    pub action: Option<UserAction>,
+    /// Card errors: the failed payment's id.
+    pub payment_id: Option<&'a str>,
+    /// Invalid-request and not-found errors: the parameter at fault.
+    pub param: Option<&'a str>,
+    /// Rate-limit errors: the server's `Retry-After`.
+    pub retry_after: Option<Duration>,
+    /// API errors: the HTTP status.
+    pub api_status: Option<u16>,
+    /// Timeout, connection and outcome-unknown errors: whether the request
+    /// may have reached the server.
+    pub maybe_sent: Option<bool>,
+}
+
 impl ErrorKind {
     /// The stable code of this kind (what the bindings use).
     pub const fn code(&self) -> &'static str {
@@ -186,6 +211,51 @@ impl ErrorKind {
             Self::Decode { .. } => "decode",
             Self::InvalidConfiguration { .. } => "invalid_configuration",
         }
+    }
+
+    /// The kind's own fields, flattened: what a binding's error object
+    /// carries beside the common metadata. Fields the kind does not have
+    /// are `None`.
+    pub fn details(&self) -> ErrorDetails<'_> {
+        let mut d = ErrorDetails::default();
+        match self {
+            Self::Card {
+                code,
+                decline_code,
+                action,
+                payment_id,
+                ..
+            } => {
+                d.code = Some(code);
+                d.decline_code = decline_code.as_deref();
+                d.action = *action;
+                d.payment_id = payment_id.as_deref();
+            }
+            Self::InvalidRequest { code, param, .. } | Self::NotFound { code, param, .. } => {
+                d.code = Some(code);
+                d.param = param.as_deref();
+            }
+            Self::Authentication { code, .. }
+            | Self::Permission { code, .. }
+            | Self::Conflict { code, .. } => d.code = Some(code),
+            Self::IdempotencyMismatch { .. } => d.code = Some("idempotency_key_mismatch"),
+            Self::RateLimited {
+                retry_after, code, ..
+            } => {
+                d.code = Some(code);
+                d.retry_after = *retry_after;
+            }
+            Self::Api { status, code, .. } => {
+                d.code = Some(code);
+                d.api_status = Some(*status);
+            }
+            Self::Timeout { maybe_sent } | Self::Connection { maybe_sent, .. } => {
+                d.maybe_sent = Some(*maybe_sent);
+            }
+            Self::OutcomeUnknown { .. } => d.maybe_sent = Some(true),
+            Self::Decode { .. } | Self::InvalidConfiguration { .. } => {}
+        }
+        d
     }
 
     /// How far the request got.

@@ -51,7 +51,7 @@ pub use client::{
     AttemptEvent, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_DEADLINE, DEFAULT_TIMEOUT,
     RequestOptions, Response, Secret,
 };
-pub use error::{ERROR_CODES, Error, ErrorKind, Stage};
+pub use error::{ERROR_CODES, Error, ErrorDetails, ErrorKind, Stage};
 pub use models::{
     AttemptResult, CancelPayment, CancellationReason, CaptureMethod, CapturePayment, CreatePayment,
     CreateRefund, CreateWebhookEndpoint, Deleted, DisabledReason, EndpointStatus, Event,

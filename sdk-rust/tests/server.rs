@@ -693,6 +693,17 @@ fn error_codes_are_stable_and_unique() {
     };
     assert!(codes.contains(k.code()));
     assert_eq!(k.stage(), Stage::Dispatch);
+    assert_eq!(k.details().maybe_sent, Some(true));
+    assert_eq!(k.details().code, None);
+    let rl = ErrorKind::RateLimited {
+        retry_after: Some(std::time::Duration::from_secs(2)),
+        code: "rate_limited".into(),
+        message: String::new(),
+    };
+    let d = rl.details();
+    assert_eq!(d.code, Some("rate_limited"));
+    assert_eq!(d.retry_after, Some(std::time::Duration::from_secs(2)));
+    assert_eq!((d.param, d.decline_code, d.maybe_sent), (None, None, None));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
