@@ -45,6 +45,41 @@ pub struct Db {
     /// (which backs off in coarse steps and would inflate tail latency).
     /// Reads are not gated (WAL lets them run beside the writer).
     write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// SQLite only: the idempotency keys whose first request is running in
+    /// this process (see [`crate::idempotency`]). SQLite serves one
+    /// instance, so an in-flight claim needs no row and no commit of its own.
+    claims: Option<Arc<HeldKeys>>,
+}
+
+/// `(api_key_id, idempotency key)` pairs claimed in memory.
+type HeldKeys = std::sync::Mutex<std::collections::HashSet<(String, String)>>;
+
+/// An in-flight idempotency claim held in memory (SQLite), released on drop:
+/// also when the request's future is dropped half-way (its transaction is
+/// rolled back with it).
+#[derive(Debug)]
+pub struct MemoryClaim {
+    set: Arc<HeldKeys>,
+    id: (String, String),
+}
+
+impl Drop for MemoryClaim {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.set.lock() {
+            set.remove(&self.id);
+        }
+    }
+}
+
+/// What [`Db::claim_in_memory`] found.
+#[derive(Debug)]
+pub enum MemoryClaimed {
+    /// The backend keeps claims in rows (Postgres).
+    NotKept,
+    /// Claimed: the key is this request's until the guard drops.
+    Claimed(MemoryClaim),
+    /// Another request of this process holds the key.
+    InUse,
 }
 
 /// Held while a write runs (SQLite), released on drop.
@@ -52,7 +87,6 @@ pub struct Db {
 pub struct WriteGuard(
     #[allow(dead_code, reason = "held for its drop")] Option<OwnedMutexGuard<()>>,
 );
-
 impl Db {
     /// Waits for this process's turn to write (a no-op on Postgres, whose
     /// row locks do the work).
@@ -74,6 +108,26 @@ impl Db {
         let turn = self.write_turn().await;
         let tx = sqlx::Transaction::begin(conn, None).await?;
         Ok((turn, tx))
+    }
+
+    /// SQLite: claims `(api_key_id, key)` for one request of this process.
+    /// Postgres: [`MemoryClaimed::NotKept`] (several instances share the
+    /// database, so the claim is a committed row there).
+    pub fn claim_in_memory(&self, api_key_id: &str, key: &str) -> MemoryClaimed {
+        let Some(set) = &self.claims else {
+            return MemoryClaimed::NotKept;
+        };
+        let id = (api_key_id.to_owned(), key.to_owned());
+        let Ok(mut held) = set.lock() else {
+            return MemoryClaimed::InUse;
+        };
+        if !held.insert(id.clone()) {
+            return MemoryClaimed::InUse;
+        }
+        MemoryClaimed::Claimed(MemoryClaim {
+            set: set.clone(),
+            id,
+        })
     }
 
     /// A connection for a single write statement, with the write turn taken
@@ -125,6 +179,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections.max(1))
         .acquire_timeout(Duration::from_secs(10))
+        // An embedded SQLite connection cannot drop, so pinging it on every
+        // acquire is only a round trip to its worker thread (a context
+        // switch each way, the largest cost of a short query here).
+        .test_before_acquire(backend != Backend::Sqlite)
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -133,6 +191,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute("PRAGMA busy_timeout = 5000").await?;
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                 }
                 Ok(())
@@ -145,11 +204,36 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
         Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
     }
     let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
+    let claims = (backend == Backend::Sqlite).then(Default::default);
     Ok(Db {
         pool,
         backend,
         write_gate,
+        claims,
     })
+}
+
+/// SQLite: copies the write-ahead log into the database file every 200 ms,
+/// beside the writers (a passive checkpoint takes no write lock), so no
+/// write transaction pays for a checkpoint (the connections' automatic
+/// checkpoint is off: it ran inside whichever commit crossed 1,000 pages,
+/// with the write turn held, and synced the file twice). Runs until
+/// aborted; a no-op loop on Postgres is not started.
+pub async fn checkpoint_loop(db: Db) {
+    if db.backend != Backend::Sqlite {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_all(&db.pool)
+            .await
+        {
+            tracing::warn!(error = %e, "SQLite checkpoint failed");
+        }
+    }
 }
 
 /// Current Unix time in seconds.

@@ -12,10 +12,12 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::AppState;
+use crate::batch::Batch;
 use crate::db::{ApiKeyRecord, now_unix};
 use crate::error::AppError;
 use crate::ids;
 use crate::pagination::{ListParams, Resource};
+use crate::webhooks::outbox;
 
 /// Event types written by the server.
 pub const EVENT_TYPES: &[&str] = &[
@@ -40,37 +42,53 @@ pub async fn record(
     object_id: &str,
     object: &serde_json::Value,
 ) -> Result<String, AppError> {
-    let id = ids::new_id("evt");
-    sqlx::query(
-        "INSERT INTO events (id, merchant_id, type, object_id, data, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(merchant_id)
-    .bind(event_type)
-    .bind(object_id)
-    .bind(object.to_string())
-    .bind(now_unix())
-    .execute(&mut **tx)
-    .await?;
-    crate::webhooks::outbox::enqueue(tx, merchant_id, &[(id.clone(), event_type)]).await?;
-    Ok(id)
+    let mut ids = record_many(tx, merchant_id, &[event_type], object_id, object).await?;
+    ids.pop()
+        .ok_or_else(|| AppError::internal("no event id was minted"))
 }
 
-/// Writes several events about one object (one statement).
+/// Writes several events about one object (same snapshot) in the caller's
+/// transaction; returns their ids.
 pub async fn record_many(
     tx: &mut Transaction<'static, Any>,
     merchant_id: &str,
     event_types: &[&'static str],
     object_id: &str,
     object: &serde_json::Value,
-) -> Result<(), AppError> {
+) -> Result<Vec<String>, AppError> {
+    let endpoints = outbox::enabled_endpoints(tx, merchant_id).await?;
+    let mut batch = Batch::new();
+    let ids = push_many(
+        &mut batch,
+        merchant_id,
+        event_types,
+        object_id,
+        object,
+        &endpoints,
+    );
+    batch.run(tx).await?;
+    Ok(ids)
+}
+
+/// Adds to `batch` the events about one object (one multi-row `INSERT`)
+/// and their deliveries to `endpoints` (the merchant's enabled endpoints,
+/// read in the batch's transaction); returns the events' ids.
+pub fn push_many(
+    batch: &mut Batch,
+    merchant_id: &str,
+    event_types: &[&'static str],
+    object_id: &str,
+    object: &serde_json::Value,
+    endpoints: &[(String, String)],
+) -> Vec<String> {
     let data = object.to_string();
     let now = now_unix();
     let mut sql = String::from(
         "INSERT INTO events (id, merchant_id, type, object_id, data, created_at) VALUES ",
     );
-    for i in 0..event_types.len() {
+    let mut values = Vec::with_capacity(event_types.len() * 6);
+    let ids: Vec<String> = event_types.iter().map(|_| ids::new_id("evt")).collect();
+    for (i, (t, id)) in event_types.iter().zip(&ids).enumerate() {
         let b = i * 6;
         if i > 0 {
             sql.push_str(", ");
@@ -84,25 +102,25 @@ pub async fn record_many(
             b + 5,
             b + 6
         ));
+        values.extend([
+            id.into(),
+            merchant_id.into(),
+            (*t).into(),
+            object_id.into(),
+            data.clone().into(),
+            now.into(),
+        ]);
     }
-    let ids: Vec<String> = event_types.iter().map(|_| ids::new_id("evt")).collect();
-    let mut q = sqlx::query(&sql);
-    for (t, id) in event_types.iter().zip(&ids) {
-        q = q
-            .bind(id.clone())
-            .bind(merchant_id)
-            .bind(*t)
-            .bind(object_id)
-            .bind(data.clone())
-            .bind(now);
-    }
-    q.execute(&mut **tx).await?;
-    let events: Vec<(String, &str)> = ids.into_iter().zip(event_types.iter().copied()).collect();
-    crate::webhooks::outbox::enqueue(tx, merchant_id, &events).await?;
-    Ok(())
+    batch.push(sql, values);
+    let events: Vec<(String, &str)> = ids
+        .iter()
+        .cloned()
+        .zip(event_types.iter().copied())
+        .collect();
+    outbox::push_enqueue(batch, merchant_id, &events, endpoints);
+    ids
 }
 
-/// The `event` objects: retrieve and list.
 const EVENTS: Resource = Resource {
     table: "events",
     url: "/v1/events",

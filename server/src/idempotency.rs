@@ -1,15 +1,20 @@
 //! Idempotency keys: required on every POST, scoped per API key.
 //!
-//! 1. `claim`: one atomic `INSERT ... ON CONFLICT DO NOTHING` of the key in
-//!    state `in_flight` with the request's fingerprint (SHA-256 of method,
-//!    path and body). Whoever inserts the row owns the request; every other
-//!    request with the same key sees the row: a different fingerprint is 422,
-//!    a completed row is replayed, an in-flight row is 409 with
-//!    `Should-Retry: true` (or taken over once its lock expired, after a crash).
+//! 1. Claim: whoever claims a key owns the request; every other request with
+//!    the same key sees the stored row: a different fingerprint (SHA-256 of
+//!    method, path and body) is 422, a completed row is replayed, an
+//!    in-flight claim is 409 with `Should-Retry: true`.
+//!    - Postgres (several instances): one atomic `INSERT ... ON CONFLICT DO
+//!      NOTHING` of the key in state `in_flight`, committed on its own; a
+//!      row whose lock expired (its instance died) is taken over.
+//!    - SQLite (one instance): the claim is held in the process's memory and
+//!      the row is only read; no write and no commit of its own.
 //! 2. The handler stores its response in the row inside the same transaction
-//!    as its effect ([`Claim::complete_in`]).
-//! 3. A 4xx without effect is stored after the fact; a 5xx deletes the row, so
-//!    the request can be retried with the same key.
+//!    as its effect ([`Claim::complete_in`]: an `UPDATE` of the in-flight
+//!    row, or on SQLite the row's `INSERT`).
+//! 3. A 4xx without effect is stored after the fact; a 5xx stores nothing
+//!    (deleting the in-flight row), so the request can be retried with the
+//!    same key.
 //!
 //! Keys expire after the configured TTL (24 h) and are pruned periodically.
 
@@ -22,7 +27,8 @@ use axum::response::{IntoResponse, Response};
 use sqlx::{Any, Row, Transaction};
 
 use crate::AppState;
-use crate::db::{ApiKeyRecord, now_unix};
+use crate::batch::{self, Batch, Value};
+use crate::db::{ApiKeyRecord, MemoryClaimed, now_unix};
 use crate::error::{AppError, ErrorType};
 
 /// `Idempotent-Replayed: true` marks a stored response.
@@ -100,6 +106,10 @@ impl IdempotentPost {
 pub struct Claim {
     api_key_id: String,
     key: String,
+    /// How the response is stored: `None` updates the claim's in-flight row
+    /// (Postgres); `Some(fingerprint)` writes the row then (SQLite, where the
+    /// claim is held in memory), replacing an expired or abandoned one.
+    insert: Option<String>,
 }
 
 /// A response produced by a handler and stored under its key.
@@ -119,17 +129,59 @@ impl Claim {
         status: StatusCode,
         body: serde_json::Value,
     ) -> Result<Stored, AppError> {
-        sqlx::query(
-            "UPDATE idempotency_keys SET state = 'completed', status_code = $1, response_body = $2 \
-             WHERE api_key_id = $3 AND key = $4",
-        )
-        .bind(i64::from(status.as_u16()))
-        .bind(body.to_string())
-        .bind(&self.api_key_id)
-        .bind(&self.key)
-        .execute(&mut **tx)
-        .await?;
+        let (sql, values) = self.store_sql(status, body.to_string(), None);
+        batch::query(sql, &values).execute(&mut **tx).await?;
         Ok(Stored { status, body })
+    }
+
+    /// Adds the storing of the response to `batch` (run in the transaction
+    /// of the effect).
+    pub fn push_complete(
+        &self,
+        batch: &mut Batch,
+        status: StatusCode,
+        body: serde_json::Value,
+    ) -> Stored {
+        let (sql, values) = self.store_sql(status, body.to_string(), None);
+        batch.push(sql, values);
+        Stored { status, body }
+    }
+
+    /// The statement that stores a response (and the headers its replay
+    /// restores) under this claim.
+    fn store_sql(
+        &self,
+        status: StatusCode,
+        body: String,
+        headers: Option<String>,
+    ) -> (&'static str, Vec<Value>) {
+        let mut values: Vec<Value> = vec![
+            i64::from(status.as_u16()).into(),
+            body.into(),
+            headers.into(),
+            self.api_key_id.clone().into(),
+            self.key.clone().into(),
+        ];
+        match &self.insert {
+            None => (
+                "UPDATE idempotency_keys SET state = 'completed', status_code = $1, response_body = $2, \
+                 response_headers = $3 WHERE api_key_id = $4 AND key = $5",
+                values,
+            ),
+            Some(fp) => {
+                values.extend([fp.clone().into(), now_unix().into()]);
+                (
+                    "INSERT INTO idempotency_keys (status_code, response_body, response_headers, api_key_id, \
+                     key, fingerprint, state, locked_until, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'completed', 0, $7) \
+                     ON CONFLICT (api_key_id, key) DO UPDATE SET status_code = excluded.status_code, \
+                     response_body = excluded.response_body, response_headers = excluded.response_headers, \
+                     fingerprint = excluded.fingerprint, state = 'completed', locked_until = 0, \
+                     created_at = excluded.created_at",
+                    values,
+                )
+            }
+        }
     }
 }
 
@@ -192,6 +244,128 @@ enum Begin {
     Replay(Response),
 }
 
+/// What a stored row says about a new request with its key.
+enum Found {
+    /// No live row: the key is free.
+    Free,
+    /// A live row of a different request.
+    Mismatch,
+    /// A completed row: its response.
+    Completed(Response),
+    /// A live in-flight row, locked until then.
+    InFlight { locked_until: i64 },
+}
+
+fn mismatch() -> AppError {
+    AppError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorType::Idempotency,
+        "idempotency_key_mismatch",
+        "This Idempotency-Key was used with a different request (method, path or body).",
+    )
+    .with_param("Idempotency-Key")
+    .with_should_retry(false)
+}
+
+fn in_use() -> AppError {
+    AppError::new(
+        StatusCode::CONFLICT,
+        ErrorType::Idempotency,
+        "idempotency_key_in_use",
+        "A request with this Idempotency-Key is still being processed; retry shortly.",
+    )
+    .with_param("Idempotency-Key")
+    .with_should_retry(true)
+}
+
+/// Reads the key's row, if any, and judges it against the request's
+/// fingerprint. Also returns the row's `created_at`.
+async fn look_up(
+    state: &AppState,
+    api_key_id: &str,
+    key: &str,
+    fp: &str,
+    now: i64,
+) -> Result<(Found, Option<i64>), AppError> {
+    let ttl = i64::try_from(state.config.idempotency_ttl_secs).unwrap_or(i64::MAX);
+    let Some(row) = sqlx::query(
+        "SELECT fingerprint, state, status_code, response_body, response_headers, locked_until, created_at \
+         FROM idempotency_keys WHERE api_key_id = $1 AND key = $2",
+    )
+    .bind(api_key_id)
+    .bind(key)
+    .fetch_optional(&state.db.pool)
+    .await?
+    else {
+        return Ok((Found::Free, None));
+    };
+    let created_at: i64 = row.try_get("created_at")?;
+    if created_at <= now.saturating_sub(ttl) {
+        return Ok((Found::Free, Some(created_at)));
+    }
+    let stored_fp: String = row.try_get("fingerprint")?;
+    if stored_fp != fp {
+        return Ok((Found::Mismatch, Some(created_at)));
+    }
+    let row_state: String = row.try_get("state")?;
+    if row_state != "completed" {
+        let locked_until: i64 = row.try_get("locked_until")?;
+        return Ok((Found::InFlight { locked_until }, Some(created_at)));
+    }
+    let status: Option<i64> = row.try_get("status_code")?;
+    let body: Option<String> = row.try_get("response_body")?;
+    let status = status
+        .and_then(|s| u16::try_from(s).ok())
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    let mut resp = (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body.unwrap_or_default(),
+    )
+        .into_response();
+    let stored_headers: Option<String> = row.try_get("response_headers")?;
+    let h = resp.headers_mut();
+    if let Some(text) = stored_headers {
+        restore_headers(h, &text);
+    }
+    h.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+    Ok((Found::Completed(resp), Some(created_at)))
+}
+
+/// SQLite: the claim is held in this process's memory (the guard), and the
+/// row is written with the response, in the effect's transaction: no write
+/// and no commit of its own. A row left in flight by an earlier process
+/// (a crash while upgrading from rows kept in flight) is judged as on
+/// Postgres.
+async fn begin_in_memory(
+    state: &AppState,
+    api_key: &ApiKeyRecord,
+    key: String,
+    fp: &str,
+) -> Result<Begin, AppError> {
+    let now = now_unix();
+    let claim = Claim {
+        api_key_id: api_key.key_id.clone(),
+        key,
+        insert: Some(fp.to_owned()),
+    };
+    match look_up(state, &claim.api_key_id, &claim.key, fp, now)
+        .await?
+        .0
+    {
+        Found::Free => Ok(Begin::Claimed(claim)),
+        Found::Mismatch => Err(mismatch()),
+        Found::Completed(resp) => Ok(Begin::Replay(resp)),
+        Found::InFlight { locked_until } if locked_until <= now => Ok(Begin::Claimed(claim)),
+        Found::InFlight { .. } => Err(in_use()),
+    }
+}
+
+/// Postgres (several instances): the claim is a committed in-flight row.
 async fn begin(
     state: &AppState,
     api_key: &ApiKeyRecord,
@@ -199,8 +373,12 @@ async fn begin(
     fp: &str,
 ) -> Result<Begin, AppError> {
     let db = &state.db.pool;
-    let ttl = i64::try_from(state.config.idempotency_ttl_secs).unwrap_or(i64::MAX);
     let lock = i64::try_from(state.config.idempotency_lock_secs).unwrap_or(60);
+    let claim = Claim {
+        api_key_id: api_key.key_id.clone(),
+        key,
+        insert: None,
+    };
     for _ in 0..3 {
         let now = now_unix();
         let (turn, mut conn) = state.db.write_conn().await?;
@@ -208,8 +386,8 @@ async fn begin(
             "INSERT INTO idempotency_keys (api_key_id, key, fingerprint, state, locked_until, created_at) \
              VALUES ($1, $2, $3, 'in_flight', $4, $5) ON CONFLICT (api_key_id, key) DO NOTHING",
         )
-        .bind(&api_key.key_id)
-        .bind(&key)
+        .bind(&claim.api_key_id)
+        .bind(&claim.key)
         .bind(fp)
         .bind(now.saturating_add(lock))
         .bind(now)
@@ -218,101 +396,49 @@ async fn begin(
         .rows_affected();
         drop(turn);
         drop(conn);
-        let claim = Claim {
-            api_key_id: api_key.key_id.clone(),
-            key: key.clone(),
-        };
         if inserted == 1 {
             return Ok(Begin::Claimed(claim));
         }
-        let Some(row) = sqlx::query(
-            "SELECT fingerprint, state, status_code, response_body, response_headers, locked_until, created_at \
-             FROM idempotency_keys WHERE api_key_id = $1 AND key = $2",
-        )
-        .bind(&api_key.key_id)
-        .bind(&key)
-        .fetch_optional(db)
-        .await?
-        else {
-            continue; // deleted in between (a 5xx or pruning): try to claim again
-        };
-        let created_at: i64 = row.try_get("created_at")?;
-        if created_at <= now.saturating_sub(ttl) {
-            let _turn = state.db.write_turn().await;
-            sqlx::query(
-                "DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at = $3",
-            )
-            .bind(&api_key.key_id)
-            .bind(&key)
-            .bind(created_at)
-            .execute(db)
-            .await?;
-            continue;
-        }
-        let stored_fp: String = row.try_get("fingerprint")?;
-        if stored_fp != fp {
-            return Err(AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorType::Idempotency,
-                "idempotency_key_mismatch",
-                "This Idempotency-Key was used with a different request (method, path or body).",
-            )
-            .with_param("Idempotency-Key")
-            .with_should_retry(false));
-        }
-        let row_state: String = row.try_get("state")?;
-        if row_state == "completed" {
-            let status: Option<i64> = row.try_get("status_code")?;
-            let body: Option<String> = row.try_get("response_body")?;
-            let status = status
-                .and_then(|s| u16::try_from(s).ok())
-                .and_then(|s| StatusCode::from_u16(s).ok())
-                .unwrap_or(StatusCode::OK);
-            let mut resp = (
-                status,
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )],
-                body.unwrap_or_default(),
-            )
-                .into_response();
-            let stored_headers: Option<String> = row.try_get("response_headers")?;
-            let h = resp.headers_mut();
-            if let Some(text) = stored_headers {
-                restore_headers(h, &text);
+        match look_up(state, &claim.api_key_id, &claim.key, fp, now).await? {
+            // Deleted in between (a 5xx or pruning): try to claim again.
+            (Found::Free, None) => continue,
+            (Found::Free, Some(created_at)) => {
+                let _turn = state.db.write_turn().await;
+                sqlx::query(
+                    "DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at = $3",
+                )
+                .bind(&claim.api_key_id)
+                .bind(&claim.key)
+                .bind(created_at)
+                .execute(db)
+                .await?;
+                continue;
             }
-            h.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
-            return Ok(Begin::Replay(resp));
-        }
-        let locked_until: i64 = row.try_get("locked_until")?;
-        if locked_until <= now {
-            // The first request never finished (its instance died): take over.
-            let turn = state.db.write_turn().await;
-            let taken = sqlx::query(
-                "UPDATE idempotency_keys SET locked_until = $1 \
-                 WHERE api_key_id = $2 AND key = $3 AND state = 'in_flight' AND locked_until = $4",
-            )
-            .bind(now.saturating_add(lock))
-            .bind(&api_key.key_id)
-            .bind(&key)
-            .bind(locked_until)
-            .execute(db)
-            .await?
-            .rows_affected();
-            drop(turn);
-            if taken == 1 {
-                return Ok(Begin::Claimed(claim));
+            (Found::Mismatch, _) => return Err(mismatch()),
+            (Found::Completed(resp), _) => return Ok(Begin::Replay(resp)),
+            (Found::InFlight { locked_until }, _) => {
+                if locked_until <= now {
+                    // The first request never finished (its instance died): take over.
+                    let turn = state.db.write_turn().await;
+                    let taken = sqlx::query(
+                        "UPDATE idempotency_keys SET locked_until = $1 \
+                         WHERE api_key_id = $2 AND key = $3 AND state = 'in_flight' AND locked_until = $4",
+                    )
+                    .bind(now.saturating_add(lock))
+                    .bind(&claim.api_key_id)
+                    .bind(&claim.key)
+                    .bind(locked_until)
+                    .execute(db)
+                    .await?
+                    .rows_affected();
+                    drop(turn);
+                    if taken == 1 {
+                        return Ok(Begin::Claimed(claim));
+                    }
+                }
+                return Err(in_use());
             }
         }
-        return Err(AppError::new(
-            StatusCode::CONFLICT,
-            ErrorType::Idempotency,
-            "idempotency_key_in_use",
-            "A request with this Idempotency-Key is still being processed; retry shortly.",
-        )
-        .with_param("Idempotency-Key")
-        .with_should_retry(true));
     }
     Err(AppError::internal("idempotency key kept changing under us"))
 }
@@ -340,7 +466,15 @@ where
         Err(e) => return e.into_response(),
     };
     let fp = fingerprint(method, path_and_query, body);
-    let claim = match begin(state, api_key, key, &fp).await {
+    // SQLite: held until this function returns (or its future is dropped).
+    let (_held, begun) = match state.db.claim_in_memory(&api_key.key_id, &key) {
+        MemoryClaimed::InUse => return in_use().into_response(),
+        MemoryClaimed::Claimed(held) => {
+            (Some(held), begin_in_memory(state, api_key, key, &fp).await)
+        }
+        MemoryClaimed::NotKept => (None, begin(state, api_key, key, &fp).await),
+    };
+    let claim = match begun {
         Ok(Begin::Claimed(c)) => c,
         Ok(Begin::Replay(resp)) => {
             state.metrics.idempotent_replay();
@@ -350,6 +484,7 @@ where
     };
     match effect(claim.clone()).await {
         Ok(stored) => (stored.status, axum::Json(stored.body)).into_response(),
+        Err(err) if err.status.is_server_error() && claim.insert.is_some() => err.into_response(),
         Err(err) if err.status.is_server_error() => {
             let _turn = state.db.write_turn().await;
             let released = sqlx::query(
@@ -366,17 +501,9 @@ where
         }
         Err(err) => {
             let _turn = state.db.write_turn().await;
-            let stored = sqlx::query(
-                "UPDATE idempotency_keys SET state = 'completed', status_code = $1, response_body = $2, \
-                 response_headers = $5 WHERE api_key_id = $3 AND key = $4",
-            )
-            .bind(i64::from(err.status.as_u16()))
-            .bind(err.envelope().to_string())
-            .bind(&claim.api_key_id)
-            .bind(&claim.key)
-            .bind(err.replay_headers())
-            .execute(&state.db.pool)
-            .await;
+            let (sql, values) =
+                claim.store_sql(err.status, err.envelope().to_string(), err.replay_headers());
+            let stored = batch::query(sql, &values).execute(&state.db.pool).await;
             match stored {
                 Ok(_) => err.into_response(),
                 Err(e) => {

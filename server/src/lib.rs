@@ -18,6 +18,7 @@ use axum::routing::{MethodRouter, delete, get, post};
 use tokio::net::TcpListener;
 
 pub mod auth;
+pub mod batch;
 pub mod cards;
 pub mod config;
 pub mod db;
@@ -311,6 +312,7 @@ pub async fn run_with(
     // Background tasks stop with this future, also when it is dropped
     // (tests abort their servers).
     let _pruner = AbortOnDrop(Some(pruner));
+    let _checkpointer = AbortOnDrop(Some(tokio::spawn(db::checkpoint_loop(state.db.clone()))));
     let _webhook_worker = AbortOnDrop(webhooks::worker::spawn(state.clone())?);
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = ?state.db.backend, "paycore-server listening");

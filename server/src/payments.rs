@@ -22,6 +22,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::AppState;
+use crate::batch::Batch;
 use crate::cards::{self, Outcome};
 use crate::db::{ApiKeyRecord, now_unix};
 use crate::error::{AppError, ErrorType};
@@ -31,6 +32,7 @@ use crate::idempotency::{Claim, IdempotentPost, Stored};
 use crate::ids;
 use crate::pagination::{ListParams, Resource};
 use crate::usage;
+use crate::webhooks::outbox;
 
 /// Payment statuses.
 pub const STATUSES: &[&str] = &[
@@ -163,50 +165,94 @@ const PAYMENTS: Resource = Resource {
 };
 
 pub fn payment_json(row: &AnyRow) -> Result<serde_json::Value, AppError> {
-    let metadata: String = row.try_get("metadata")?;
-    let metadata: serde_json::Value = serde_json::from_str(&metadata)
-        .map_err(|e| AppError::internal(format!("stored metadata: {e}")))?;
-    let currency: String = row.try_get("currency")?;
-    let error_code: Option<String> = row.try_get("error_code")?;
-    let last_error = match error_code {
-        Some(code) => serde_json::json!({
-            "type": "card_error",
-            "code": code,
-            "decline_code": row.try_get::<Option<String>, _>("error_decline_code")?,
-            "message": row.try_get::<Option<String>, _>("error_message")?,
-        }),
-        None => serde_json::Value::Null,
-    };
-    let amount_captured: i64 = row.try_get("amount_captured")?;
-    let amount_refunded: i64 = row.try_get("amount_refunded")?;
-    let status: String = row.try_get("status")?;
-    Ok(serde_json::json!({
-        "id": row.try_get::<String, _>("id")?,
-        "object": "payment",
-        "amount": row.try_get::<i64, _>("amount")?,
-        "currency": currency,
-        "currency_exponent": cards::currency(&currency).map(|(_, e)| e),
-        "status": status,
-        "capture_method": row.try_get::<String, _>("capture_method")?,
-        "amount_capturable": if status == "requires_capture" { row.try_get::<i64, _>("amount")? } else { 0 },
-        "amount_captured": amount_captured,
-        "amount_refunded": amount_refunded,
-        "refunded": amount_captured > 0 && amount_refunded >= amount_captured,
-        "payment_method": {
-            "type": "card",
-            "card": {
-                "brand": row.try_get::<String, _>("card_brand")?,
-                "last4": row.try_get::<String, _>("card_last4")?,
+    PaymentRow::from_row(row)?.to_json()
+}
+
+/// The columns of a payment that its JSON shows.
+#[derive(Debug, Clone)]
+pub struct PaymentRow {
+    id: String,
+    amount: i64,
+    currency: String,
+    status: String,
+    capture_method: String,
+    amount_captured: i64,
+    amount_refunded: i64,
+    card_brand: String,
+    card_last4: String,
+    customer_email: Option<String>,
+    description: Option<String>,
+    cancellation_reason: Option<String>,
+    metadata: String,
+    error_code: Option<String>,
+    error_decline_code: Option<String>,
+    error_message: Option<String>,
+    created_at: i64,
+}
+
+impl PaymentRow {
+    fn from_row(row: &AnyRow) -> Result<Self, AppError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            amount: row.try_get("amount")?,
+            currency: row.try_get("currency")?,
+            status: row.try_get("status")?,
+            capture_method: row.try_get("capture_method")?,
+            amount_captured: row.try_get("amount_captured")?,
+            amount_refunded: row.try_get("amount_refunded")?,
+            card_brand: row.try_get("card_brand")?,
+            card_last4: row.try_get("card_last4")?,
+            customer_email: row.try_get("customer_email")?,
+            description: row.try_get("description")?,
+            cancellation_reason: row.try_get("cancellation_reason")?,
+            metadata: row.try_get("metadata")?,
+            error_code: row.try_get("error_code")?,
+            error_decline_code: row.try_get("error_decline_code")?,
+            error_message: row.try_get("error_message")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+
+    fn to_json(&self) -> Result<serde_json::Value, AppError> {
+        let metadata: serde_json::Value = serde_json::from_str(&self.metadata)
+            .map_err(|e| AppError::internal(format!("stored metadata: {e}")))?;
+        let last_error = match &self.error_code {
+            Some(code) => serde_json::json!({
+                "type": "card_error",
+                "code": code,
+                "decline_code": self.error_decline_code,
+                "message": self.error_message,
+            }),
+            None => serde_json::Value::Null,
+        };
+        Ok(serde_json::json!({
+            "id": self.id,
+            "object": "payment",
+            "amount": self.amount,
+            "currency": self.currency,
+            "currency_exponent": cards::currency(&self.currency).map(|(_, e)| e),
+            "status": self.status,
+            "capture_method": self.capture_method,
+            "amount_capturable": if self.status == "requires_capture" { self.amount } else { 0 },
+            "amount_captured": self.amount_captured,
+            "amount_refunded": self.amount_refunded,
+            "refunded": self.amount_captured > 0 && self.amount_refunded >= self.amount_captured,
+            "payment_method": {
+                "type": "card",
+                "card": {
+                    "brand": self.card_brand,
+                    "last4": self.card_last4,
+                },
             },
-        },
-        "customer_email": row.try_get::<Option<String>, _>("customer_email")?,
-        "description": row.try_get::<Option<String>, _>("description")?,
-        "cancellation_reason": row.try_get::<Option<String>, _>("cancellation_reason")?,
-        "metadata": metadata,
-        "last_payment_error": last_error,
-        "created": row.try_get::<i64, _>("created_at")?,
-        "livemode": false,
-    }))
+            "customer_email": self.customer_email,
+            "description": self.description,
+            "cancellation_reason": self.cancellation_reason,
+            "metadata": metadata,
+            "last_payment_error": last_error,
+            "created": self.created_at,
+            "livemode": false,
+        }))
+    }
 }
 
 /// Locks the payment row for this transaction (a no-op write: a row lock on
@@ -304,53 +350,76 @@ async fn create_inner(
     // Read the clock inside the write turn, so that `created` never goes
     // backwards along `seq` (lists are newest first by `seq`).
     let now = now_unix();
-    let row = sqlx::query(
-        "INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, \
-         amount_captured, amount_refunded, card_brand, card_last4, card_outcome, customer_email, \
-         description, metadata, error_code, error_decline_code, error_message, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
-         RETURNING *",
-    )
-    .bind(&id)
-    .bind(&key.merchant_id)
-    .bind(req.amount)
-    .bind(currency)
-    .bind(status)
-    .bind(match capture {
-        CaptureMethod::Automatic => "automatic",
-        CaptureMethod::Manual => "manual",
-    })
-    .bind(captured)
-    .bind(card.brand)
-    .bind(&card.last4)
-    .bind(card.outcome.name())
-    .bind(req.customer_email)
-    .bind(req.description)
-    .bind(metadata_text)
-    .bind(decline.map(|d| d.code))
-    .bind(decline.map(|d| d.decline_code))
-    .bind(decline.map(|d| d.message))
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    let object = payment_json(&row)?;
+    let payment = PaymentRow {
+        id: id.clone(),
+        amount: req.amount,
+        currency: currency.to_owned(),
+        status: status.to_owned(),
+        capture_method: match capture {
+            CaptureMethod::Automatic => "automatic",
+            CaptureMethod::Manual => "manual",
+        }
+        .to_owned(),
+        amount_captured: captured,
+        amount_refunded: 0,
+        card_brand: card.brand.to_owned(),
+        card_last4: card.last4.clone(),
+        customer_email: req.customer_email,
+        description: req.description,
+        cancellation_reason: None,
+        metadata: metadata_text,
+        error_code: decline.map(|d| d.code.to_owned()),
+        error_decline_code: decline.map(|d| d.decline_code.to_owned()),
+        error_message: decline.map(|d| d.message.to_owned()),
+        created_at: now,
+    };
+    let object = payment.to_json()?;
     let event_type = match status {
         "succeeded" => "payment.succeeded",
         "requires_capture" => "payment.requires_capture",
         "requires_action" => "payment.requires_action",
         _ => "payment.failed",
     };
-    events::record_many(
-        &mut tx,
+    // Everything this payment writes goes in one batch (one round trip on
+    // SQLite); only the usage check and a crossed threshold come after it.
+    let endpoints = outbox::enabled_endpoints(&mut tx, &key.merchant_id).await?;
+    let mut batch = Batch::new();
+    batch.push(
+        "INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, \
+         amount_captured, amount_refunded, card_brand, card_last4, card_outcome, customer_email, \
+         description, metadata, error_code, error_decline_code, error_message, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+        vec![
+            payment.id.clone().into(),
+            key.merchant_id.clone().into(),
+            payment.amount.into(),
+            payment.currency.clone().into(),
+            payment.status.clone().into(),
+            payment.capture_method.clone().into(),
+            captured.into(),
+            payment.card_brand.clone().into(),
+            payment.card_last4.clone().into(),
+            card.outcome.name().into(),
+            payment.customer_email.clone().into(),
+            payment.description.clone().into(),
+            payment.metadata.clone().into(),
+            payment.error_code.clone().into(),
+            payment.error_decline_code.clone().into(),
+            payment.error_message.clone().into(),
+            now.into(),
+        ],
+    );
+    events::push_many(
+        &mut batch,
         &key.merchant_id,
         &["payment.created", event_type],
         &id,
         &object,
-    )
-    .await?;
-    usage::add_volume(&mut tx, st, key, captured).await?;
+        &endpoints,
+    );
+    let month = usage::push_add_volume(&mut batch, key, captured);
     let stored = match decline {
-        None => claim.complete_in(&mut tx, StatusCode::OK, object).await?,
+        None => claim.push_complete(&mut batch, StatusCode::OK, object),
         Some(d) => {
             let err = AppError::new(
                 StatusCode::PAYMENT_REQUIRED,
@@ -364,11 +433,13 @@ async fn create_inner(
             if let Some(e) = body.get_mut("error").and_then(|e| e.as_object_mut()) {
                 e.insert("payment_id".into(), serde_json::Value::String(id.clone()));
             }
-            claim
-                .complete_in(&mut tx, StatusCode::PAYMENT_REQUIRED, body)
-                .await?
+            claim.push_complete(&mut batch, StatusCode::PAYMENT_REQUIRED, body)
         }
     };
+    let rows = batch.run(&mut tx).await?;
+    if let Some(month) = month {
+        usage::volume_added(&mut tx, st, key, captured, month, rows.last()).await?;
+    }
     tx.commit().await?;
     st.metrics.payment(status);
     Ok(stored)

@@ -21,9 +21,11 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::AppState;
+use crate::batch::Batch;
 use crate::config::PlanLimit;
 use crate::db::{ApiKeyRecord, now_unix};
 use crate::error::{AppError, ErrorType};
@@ -192,23 +194,52 @@ pub async fn add_volume(
     key: &ApiKeyRecord,
     amount: i64,
 ) -> Result<(), AppError> {
-    if amount <= 0 {
-        return Ok(());
+    let mut batch = Batch::new();
+    if let Some(month) = push_add_volume(&mut batch, key, amount) {
+        let rows = batch.run(tx).await?;
+        volume_added(tx, st, key, amount, month, rows.last()).await?;
     }
-    let terms = st.config.plan_limits.get(key.plan);
-    let now = now_unix();
-    let month = month_of(now);
-    let volume: i64 = sqlx::query(
+    Ok(())
+}
+
+/// The first half of [`add_volume`], for a caller that runs it in a
+/// [`Batch`]: adds the upsert of the month's volume (it returns one row,
+/// the volume after), or nothing when `amount` is not positive. Returns
+/// the month it adds to, if it added it; the caller then passes the month
+/// and that row to [`volume_added`] after running the batch.
+pub fn push_add_volume(batch: &mut Batch, key: &ApiKeyRecord, amount: i64) -> Option<Month> {
+    if amount <= 0 {
+        return None;
+    }
+    let month = month_of(now_unix());
+    batch.push(
         "INSERT INTO usage_months (merchant_id, month, volume) VALUES ($1, $2, $3) \
          ON CONFLICT (merchant_id, month) DO UPDATE SET volume = usage_months.volume + excluded.volume \
          RETURNING volume",
-    )
-    .bind(&key.merchant_id)
-    .bind(&month.label)
-    .bind(amount)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("volume")?;
+        vec![
+            key.merchant_id.clone().into(),
+            month.label.clone().into(),
+            amount.into(),
+        ],
+    );
+    Some(month)
+}
+
+/// The second half of [`add_volume`]: given the upsert's row, refuses
+/// the volume above the limit or records the thresholds it crossed.
+pub async fn volume_added(
+    tx: &mut Transaction<'static, Any>,
+    st: &AppState,
+    key: &ApiKeyRecord,
+    amount: i64,
+    month: Month,
+    row: Option<&AnyRow>,
+) -> Result<(), AppError> {
+    let terms = st.config.plan_limits.get(key.plan);
+    let now = now_unix();
+    let volume: i64 = row
+        .ok_or_else(|| AppError::internal("the usage upsert returned no row"))?
+        .try_get("volume")?;
     let limit = terms.monthly_volume_limit;
     if volume - amount >= limit && !terms.overage_allowed {
         return Err(limit_exceeded(terms));

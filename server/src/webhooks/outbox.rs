@@ -4,6 +4,7 @@
 
 use sqlx::{Any, Row, Transaction};
 
+use crate::batch::Batch;
 use crate::db::now_unix;
 use crate::error::AppError;
 use crate::ids;
@@ -24,7 +25,7 @@ pub fn now_ms() -> i64 {
 }
 
 /// The merchant's enabled endpoints, with their `enabled_events`.
-async fn enabled_endpoints(
+pub async fn enabled_endpoints(
     tx: &mut Transaction<'static, Any>,
     merchant_id: &str,
 ) -> Result<Vec<(String, String)>, AppError> {
@@ -54,25 +55,39 @@ pub async fn matching_endpoints(
         .collect())
 }
 
-/// Writes a delivery of each event to every enabled endpoint of the
-/// merchant that matches its type, in the events' transaction.
-pub async fn enqueue(
-    tx: &mut Transaction<'static, Any>,
+/// Adds to `batch` a delivery of each event to every endpoint of
+/// `endpoints` (from [`enabled_endpoints`], read in the same transaction)
+/// that matches its type.
+pub fn push_enqueue(
+    batch: &mut Batch,
     merchant_id: &str,
     events: &[(String, &str)],
-) -> Result<(), AppError> {
-    let endpoints = enabled_endpoints(tx, merchant_id).await?;
-    if endpoints.is_empty() {
-        return Ok(());
-    }
+    endpoints: &[(String, String)],
+) {
     for (event_id, event_type) in events {
-        for (endpoint_id, enabled) in &endpoints {
+        for (endpoint_id, enabled) in endpoints {
             if super::matches(enabled, event_type) {
-                enqueue_one(tx, merchant_id, event_id, endpoint_id).await?;
+                push_one(batch, merchant_id, event_id, endpoint_id);
             }
         }
     }
-    Ok(())
+}
+
+fn push_one(batch: &mut Batch, merchant_id: &str, event_id: &str, endpoint_id: &str) {
+    batch.push(
+        "INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, webhook_id, \
+         status, attempts, next_attempt_at, lease_until, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, 0, $7)",
+        vec![
+            ids::new_id("wd").into(),
+            merchant_id.into(),
+            event_id.into(),
+            endpoint_id.into(),
+            webhook_id(event_id).into(),
+            now_ms().into(),
+            now_unix().into(),
+        ],
+    );
 }
 
 /// Writes one delivery, due now (the worker adds the schedule's first
@@ -83,20 +98,9 @@ pub async fn enqueue_one(
     event_id: &str,
     endpoint_id: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, webhook_id, \
-         status, attempts, next_attempt_at, lease_until, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, 0, $7)",
-    )
-    .bind(ids::new_id("wd"))
-    .bind(merchant_id)
-    .bind(event_id)
-    .bind(endpoint_id)
-    .bind(webhook_id(event_id))
-    .bind(now_ms())
-    .bind(now_unix())
-    .execute(&mut **tx)
-    .await?;
+    let mut batch = Batch::new();
+    push_one(&mut batch, merchant_id, event_id, endpoint_id);
+    batch.run(tx).await?;
     Ok(())
 }
 
