@@ -12,8 +12,15 @@
 
 use std::borrow::Cow;
 
+use futures_util::TryStreamExt;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Either, Executor, Transaction};
+
+use crate::db::Db;
+
+/// `AnyConnection::backend_name` of SQLite.
+const SQLITE: &str = "SQLite";
 
 /// A bound value.
 #[derive(Debug, Clone)]
@@ -83,26 +90,45 @@ impl Batch {
         self.statements.push((sql.into(), values));
     }
 
+    /// How many statements were added (the index of the next one).
+    pub fn len(&self) -> usize {
+        self.statements.len()
+    }
+
     /// Whether nothing was added.
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty()
     }
 
-    /// Runs the statements in `tx`; returns the rows they return (`RETURNING`),
-    /// in order. An error leaves the transaction to be rolled back.
-    pub async fn run(self, tx: &mut Transaction<'static, Any>) -> Result<Vec<AnyRow>, sqlx::Error> {
+    /// Runs the statements on `conn` (inside the caller's transaction);
+    /// returns each statement's rows (`RETURNING`, `SELECT`), one list per
+    /// statement. An error leaves the transaction to be rolled back.
+    pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Vec<AnyRow>>, sqlx::Error> {
         if self.statements.is_empty() {
             return Ok(Vec::new());
         }
-        if tx.backend_name() != "SQLite" || self.statements.len() == 1 {
-            let mut rows = Vec::new();
+        if conn.backend_name() != SQLITE || self.statements.len() == 1 {
+            let mut out = Vec::with_capacity(self.statements.len());
             for (sql, values) in &self.statements {
-                rows.extend(bind(sqlx::query(sql), values).fetch_all(&mut **tx).await?);
+                out.push(bind(sqlx::query(sql), values).fetch_all(&mut *conn).await?);
             }
-            return Ok(rows);
+            return Ok(out);
         }
+        let n = self.statements.len();
         let (sql, values) = self.joined();
-        bind(sqlx::query(&sql), &values).fetch_all(&mut **tx).await
+        let mut out = Vec::with_capacity(n);
+        let mut current = Vec::new();
+        // Multi-statement prepared queries are SQLite-only in sqlx (0.8), and
+        // not for `Query::fetch_many`'s callers; the executor streams each
+        // statement's rows and then its result.
+        let mut results = (&mut *conn).fetch_many(bind(sqlx::query(&sql), &values));
+        while let Some(item) = results.try_next().await? {
+            match item {
+                Either::Left(_done) => out.push(std::mem::take(&mut current)),
+                Either::Right(row) => current.push(row),
+            }
+        }
+        Ok(out)
     }
 
     /// One multi-statement text with the placeholders renumbered, and every
@@ -127,6 +153,159 @@ pub fn query<'q>(
     values: &[Value],
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
     bind(sqlx::query(sql), values)
+}
+
+/// A write transaction that runs batches.
+///
+/// On SQLite the transaction is opened by the first batch (`BEGIN
+/// IMMEDIATE` is its first statement) and closed by the last (`COMMIT` is
+/// its last), so a transaction of two batches is two trips to the
+/// connection's worker thread; a failed batch is rolled back at once. On
+/// Postgres it is an ordinary transaction whose batches run statement by
+/// statement.
+///
+/// Dropped without [`WriteTx::commit`] or [`WriteTx::rollback`], it rolls
+/// back: on Postgres as any dropped transaction, on SQLite by closing the
+/// connection (a drop cannot wait for a `ROLLBACK`).
+pub struct WriteTx {
+    inner: Inner,
+}
+
+enum Inner {
+    /// `None` once committed.
+    Postgres(Option<Transaction<'static, Any>>),
+    Sqlite {
+        conn: PoolConnection<Any>,
+        /// `BEGIN` was sent and neither `COMMIT` nor `ROLLBACK` went through.
+        open: bool,
+    },
+}
+
+impl std::fmt::Debug for WriteTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.inner {
+            Inner::Postgres(_) => "WriteTx(Postgres)",
+            Inner::Sqlite { .. } => "WriteTx(SQLite)",
+        })
+    }
+}
+
+impl WriteTx {
+    /// A write connection (see [`Db::begin_write`]); on Postgres the
+    /// transaction is begun, on SQLite the first batch begins it.
+    pub async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
+        if db.backend == crate::db::Backend::Postgres {
+            return Ok(Self {
+                inner: Inner::Postgres(Some(db.begin_write().await?)),
+            });
+        }
+        Ok(Self {
+            inner: Inner::Sqlite {
+                conn: db.write_conn().await?,
+                open: false,
+            },
+        })
+    }
+
+    /// The connection, inside the transaction (begun now if no batch ran
+    /// yet), for statements run one at a time.
+    pub async fn conn(&mut self) -> Result<&mut AnyConnection, sqlx::Error> {
+        match &mut self.inner {
+            Inner::Postgres(tx) => tx.as_deref_mut().ok_or(sqlx::Error::WorkerCrashed),
+            Inner::Sqlite { conn, open } => {
+                if !*open {
+                    (&mut **conn).execute("BEGIN IMMEDIATE").await?;
+                    *open = true;
+                }
+                Ok(&mut **conn)
+            }
+        }
+    }
+
+    /// Runs `batch` in the transaction; rows per statement, as [`Batch::run`].
+    pub async fn run(&mut self, batch: Batch) -> Result<Vec<Vec<AnyRow>>, sqlx::Error> {
+        self.run_framed(batch, false).await
+    }
+
+    /// Runs `batch` and commits (in one trip on SQLite).
+    pub async fn commit(mut self, batch: Batch) -> Result<Vec<Vec<AnyRow>>, sqlx::Error> {
+        let rows = self.run_framed(batch, true).await?;
+        if let Inner::Postgres(tx) = &mut self.inner
+            && let Some(tx) = tx.take()
+        {
+            tx.commit().await?;
+        }
+        Ok(rows)
+    }
+
+    /// Rolls back (errors are logged: the connection is closed instead).
+    pub async fn rollback(mut self) {
+        match &mut self.inner {
+            Inner::Postgres(_) => {} // dropped below: sqlx rolls it back
+            Inner::Sqlite { conn, open } => {
+                if *open {
+                    match (&mut **conn).execute("ROLLBACK").await {
+                        Ok(_) => *open = false,
+                        Err(e) => tracing::warn!(error = %e, "SQLite ROLLBACK failed"),
+                    }
+                }
+            }
+        }
+    }
+
+    async fn run_framed(
+        &mut self,
+        mut batch: Batch,
+        commit: bool,
+    ) -> Result<Vec<Vec<AnyRow>>, sqlx::Error> {
+        let (conn, open) = match &mut self.inner {
+            Inner::Postgres(tx) => {
+                let tx = tx.as_deref_mut().ok_or(sqlx::Error::WorkerCrashed)?;
+                return batch.run(tx).await;
+            }
+            Inner::Sqlite { conn, open } => (conn, open),
+        };
+        if batch.is_empty() && !commit {
+            return Ok(Vec::new());
+        }
+        let began = !*open;
+        if began {
+            batch
+                .statements
+                .insert(0, ("BEGIN IMMEDIATE".into(), Vec::new()));
+        }
+        if commit {
+            batch.push("COMMIT", Vec::new());
+        }
+        // From here on, a failure may leave the transaction open.
+        *open = true;
+        match batch.run(conn).await {
+            Ok(mut rows) => {
+                if began && !rows.is_empty() {
+                    rows.remove(0);
+                }
+                if commit {
+                    rows.pop();
+                    *open = false;
+                }
+                Ok(rows)
+            }
+            Err(e) => {
+                if (&mut **conn).execute("ROLLBACK").await.is_ok() {
+                    *open = false;
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        if let Inner::Sqlite { conn, open: true } = &mut self.inner {
+            conn.close_on_drop();
+        }
+    }
 }
 
 fn bind<'q>(

@@ -12,8 +12,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::OwnedMutexGuard;
-
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor, Row};
@@ -40,11 +38,13 @@ pub struct Db {
     pub pool: AnyPool,
     /// The backend behind it.
     pub backend: Backend,
-    /// SQLite only: serialises this process's write transactions, so writers
-    /// queue on an async mutex instead of sleeping in SQLite's busy handler
-    /// (which backs off in coarse steps and would inflate tail latency).
-    /// Reads are not gated (WAL lets them run beside the writer).
-    write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// Where writes go. SQLite: a pool of one connection, which serialises
+    /// this process's write transactions (writers queue on the pool instead
+    /// of sleeping in SQLite's busy handler, which backs off in coarse steps)
+    /// and keeps its page cache: a connection's cache is dropped whenever
+    /// another connection wrote since its last transaction. Reads use
+    /// `pool` (WAL lets them run beside the writer). Postgres: `pool`.
+    writer: AnyPool,
     /// SQLite only: the idempotency keys whose first request is running in
     /// this process (see [`crate::idempotency`]). SQLite serves one
     /// instance, so an in-flight claim needs no row and no commit of its own.
@@ -82,32 +82,18 @@ pub enum MemoryClaimed {
     InUse,
 }
 
-/// Held while a write runs (SQLite), released on drop.
-#[derive(Debug)]
-pub struct WriteGuard(
-    #[allow(dead_code, reason = "held for its drop")] Option<OwnedMutexGuard<()>>,
-);
 impl Db {
-    /// Waits for this process's turn to write (a no-op on Postgres, whose
-    /// row locks do the work).
-    pub async fn write_turn(&self) -> WriteGuard {
-        match &self.write_gate {
-            Some(gate) => WriteGuard(Some(gate.clone().lock_owned().await)),
-            None => WriteGuard(None),
-        }
+    /// The pool to write with (see the field `writer`): on SQLite every
+    /// write, also a single statement, goes through it.
+    pub fn writes(&self) -> &AnyPool {
+        &self.writer
     }
 
-    /// Begins a write transaction: a connection from the pool, the write
-    /// turn, then `BEGIN`. The connection is taken before the turn so the
-    /// serialised section (one writer at a time) does not include waiting
-    /// for the pool.
-    pub async fn begin_write(
-        &self,
-    ) -> Result<(WriteGuard, sqlx::Transaction<'static, sqlx::Any>), sqlx::Error> {
-        let conn = self.pool.acquire().await?;
-        let turn = self.write_turn().await;
-        let tx = sqlx::Transaction::begin(conn, None).await?;
-        Ok((turn, tx))
+    /// Begins a write transaction (on SQLite, once it is this process's
+    /// turn to write).
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let conn = self.writer.acquire().await?;
+        sqlx::Transaction::begin(conn, None).await
     }
 
     /// SQLite: claims `(api_key_id, key)` for one request of this process.
@@ -130,14 +116,10 @@ impl Db {
         })
     }
 
-    /// A connection for a single write statement, with the write turn taken
-    /// after the connection (see [`Db::begin_write`]).
-    pub async fn write_conn(
-        &self,
-    ) -> Result<(WriteGuard, sqlx::pool::PoolConnection<sqlx::Any>), sqlx::Error> {
-        let conn = self.pool.acquire().await?;
-        let turn = self.write_turn().await;
-        Ok((turn, conn))
+    /// A connection for write statements outside a transaction (on SQLite,
+    /// held while it is this process's turn to write).
+    pub async fn write_conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.writer.acquire().await
     }
 }
 
@@ -176,8 +158,40 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
     } else {
         return Err(DbError::UnsupportedUrl);
     };
-    let pool = AnyPoolOptions::new()
+    let pool = pool_options(backend)
         .max_connections(max_connections.max(1))
+        .connect(&url)
+        .await?;
+    match backend {
+        Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+        Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+    }
+    let writer = match backend {
+        Backend::Sqlite => {
+            pool_options(backend)
+                .max_connections(1)
+                .min_connections(1)
+                // Writers queue here for their turn: a long queue under load
+                // is not a failure.
+                .acquire_timeout(Duration::from_secs(30))
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect(&url)
+                .await?
+        }
+        Backend::Postgres => pool.clone(),
+    };
+    let claims = (backend == Backend::Sqlite).then(Default::default);
+    Ok(Db {
+        pool,
+        backend,
+        writer,
+        claims,
+    })
+}
+
+fn pool_options(backend: Backend) -> AnyPoolOptions {
+    AnyPoolOptions::new()
         .acquire_timeout(Duration::from_secs(10))
         // An embedded SQLite connection cannot drop, so pinging it on every
         // acquire is only a round trip to its worker thread (a context
@@ -197,20 +211,6 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
                 Ok(())
             })
         })
-        .connect(&url)
-        .await?;
-    match backend {
-        Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-        Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-    }
-    let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
-    let claims = (backend == Backend::Sqlite).then(Default::default);
-    Ok(Db {
-        pool,
-        backend,
-        write_gate,
-        claims,
-    })
 }
 
 /// SQLite: copies the write-ahead log into the database file every 200 ms,
@@ -294,7 +294,7 @@ pub async fn create_key(
         }
     };
     let now = now_unix();
-    let (_turn, mut tx) = db.begin_write().await?;
+    let mut tx = db.begin_write().await?;
     let new_id = ids::new_id("mch");
     sqlx::query(
         "INSERT INTO merchants (id, name, plan, sandbox, created_at) VALUES ($1, $2, $3, $4, $5) \

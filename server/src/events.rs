@@ -9,7 +9,7 @@ use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use crate::AppState;
 use crate::batch::Batch;
@@ -36,7 +36,7 @@ pub const EVENT_TYPES: &[&str] = &[
 /// Writes an event in the caller's transaction; `object` is a snapshot of
 /// the object after the change.
 pub async fn record(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     merchant_id: &str,
     event_type: &'static str,
     object_id: &str,
@@ -50,7 +50,7 @@ pub async fn record(
 /// Writes several events about one object (same snapshot) in the caller's
 /// transaction; returns their ids.
 pub async fn record_many(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     merchant_id: &str,
     event_types: &[&'static str],
     object_id: &str,
@@ -58,29 +58,22 @@ pub async fn record_many(
 ) -> Result<Vec<String>, AppError> {
     let endpoints = outbox::enabled_endpoints(tx, merchant_id).await?;
     let mut batch = Batch::new();
-    let ids = push_many(
-        &mut batch,
-        merchant_id,
-        event_types,
-        object_id,
-        object,
-        &endpoints,
-    );
+    let events = push_many(&mut batch, merchant_id, event_types, object_id, object);
+    outbox::push_enqueue(&mut batch, merchant_id, &events, &endpoints);
     batch.run(tx).await?;
-    Ok(ids)
+    Ok(events.into_iter().map(|(id, _)| id).collect())
 }
 
-/// Adds to `batch` the events about one object (one multi-row `INSERT`)
-/// and their deliveries to `endpoints` (the merchant's enabled endpoints,
-/// read in the batch's transaction); returns the events' ids.
+/// Adds to `batch` the events about one object (one multi-row `INSERT`);
+/// returns their ids and types, for their deliveries
+/// ([`outbox::push_enqueue`], in the same transaction).
 pub fn push_many(
     batch: &mut Batch,
     merchant_id: &str,
     event_types: &[&'static str],
     object_id: &str,
     object: &serde_json::Value,
-    endpoints: &[(String, String)],
-) -> Vec<String> {
+) -> Vec<(String, &'static str)> {
     let data = object.to_string();
     let now = now_unix();
     let mut sql = String::from(
@@ -112,13 +105,7 @@ pub fn push_many(
         ]);
     }
     batch.push(sql, values);
-    let events: Vec<(String, &str)> = ids
-        .iter()
-        .cloned()
-        .zip(event_types.iter().copied())
-        .collect();
-    outbox::push_enqueue(batch, merchant_id, &events, endpoints);
-    ids
+    ids.into_iter().zip(event_types.iter().copied()).collect()
 }
 
 const EVENTS: Resource = Resource {

@@ -372,7 +372,7 @@ async fn begin(
     key: String,
     fp: &str,
 ) -> Result<Begin, AppError> {
-    let db = &state.db.pool;
+    let db = state.db.writes();
     let lock = i64::try_from(state.config.idempotency_lock_secs).unwrap_or(60);
     let claim = Claim {
         api_key_id: api_key.key_id.clone(),
@@ -381,7 +381,7 @@ async fn begin(
     };
     for _ in 0..3 {
         let now = now_unix();
-        let (turn, mut conn) = state.db.write_conn().await?;
+        let mut conn = state.db.write_conn().await?;
         let inserted = sqlx::query(
             "INSERT INTO idempotency_keys (api_key_id, key, fingerprint, state, locked_until, created_at) \
              VALUES ($1, $2, $3, 'in_flight', $4, $5) ON CONFLICT (api_key_id, key) DO NOTHING",
@@ -394,7 +394,6 @@ async fn begin(
         .execute(&mut *conn)
         .await?
         .rows_affected();
-        drop(turn);
         drop(conn);
         if inserted == 1 {
             return Ok(Begin::Claimed(claim));
@@ -403,7 +402,6 @@ async fn begin(
             // Deleted in between (a 5xx or pruning): try to claim again.
             (Found::Free, None) => continue,
             (Found::Free, Some(created_at)) => {
-                let _turn = state.db.write_turn().await;
                 sqlx::query(
                     "DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at = $3",
                 )
@@ -419,7 +417,6 @@ async fn begin(
             (Found::InFlight { locked_until }, _) => {
                 if locked_until <= now {
                     // The first request never finished (its instance died): take over.
-                    let turn = state.db.write_turn().await;
                     let taken = sqlx::query(
                         "UPDATE idempotency_keys SET locked_until = $1 \
                          WHERE api_key_id = $2 AND key = $3 AND state = 'in_flight' AND locked_until = $4",
@@ -431,7 +428,6 @@ async fn begin(
                     .execute(db)
                     .await?
                     .rows_affected();
-                    drop(turn);
                     if taken == 1 {
                         return Ok(Begin::Claimed(claim));
                     }
@@ -486,13 +482,12 @@ where
         Ok(stored) => (stored.status, axum::Json(stored.body)).into_response(),
         Err(err) if err.status.is_server_error() && claim.insert.is_some() => err.into_response(),
         Err(err) if err.status.is_server_error() => {
-            let _turn = state.db.write_turn().await;
             let released = sqlx::query(
                 "DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND state = 'in_flight'",
             )
             .bind(&claim.api_key_id)
             .bind(&claim.key)
-            .execute(&state.db.pool)
+            .execute(state.db.writes())
             .await;
             if let Err(e) = released {
                 tracing::warn!(error = %e, "could not release an idempotency key after a 5xx");
@@ -500,10 +495,9 @@ where
             err.into_response()
         }
         Err(err) => {
-            let _turn = state.db.write_turn().await;
             let (sql, values) =
                 claim.store_sql(err.status, err.envelope().to_string(), err.replay_headers());
-            let stored = batch::query(sql, &values).execute(&state.db.pool).await;
+            let stored = batch::query(sql, &values).execute(state.db.writes()).await;
             match stored {
                 Ok(_) => err.into_response(),
                 Err(e) => {
@@ -523,10 +517,9 @@ pub async fn prune(state: &AppState) -> Result<u64, sqlx::Error> {
 pub async fn prune_older_than(db: &crate::Db, ttl_secs: u64) -> Result<u64, sqlx::Error> {
     let ttl = i64::try_from(ttl_secs).unwrap_or(i64::MAX);
     let cutoff = now_unix().saturating_sub(ttl);
-    let _turn = db.write_turn().await;
     let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
         .bind(cutoff)
-        .execute(&db.pool)
+        .execute(db.writes())
         .await?;
     Ok(done.rows_affected())
 }

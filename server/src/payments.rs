@@ -22,7 +22,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::AppState;
-use crate::batch::Batch;
+use crate::batch::{Batch, WriteTx};
 use crate::cards::{self, Outcome};
 use crate::db::{ApiKeyRecord, now_unix};
 use crate::error::{AppError, ErrorType};
@@ -346,7 +346,7 @@ async fn create_inner(
     let id = ids::new_id("pay");
     let metadata_text = serde_json::to_string(&metadata)
         .map_err(|e| AppError::internal(format!("metadata: {e}")))?;
-    let (_turn, mut tx) = st.db.begin_write().await?;
+    let mut w = WriteTx::begin(&st.db).await?;
     // Read the clock inside the write turn, so that `created` never goes
     // backwards along `seq` (lists are newest first by `seq`).
     let now = now_unix();
@@ -380,10 +380,14 @@ async fn create_inner(
         "requires_action" => "payment.requires_action",
         _ => "payment.failed",
     };
-    // Everything this payment writes goes in one batch (one round trip on
-    // SQLite); only the usage check and a crossed threshold come after it.
-    let endpoints = outbox::enabled_endpoints(&mut tx, &key.merchant_id).await?;
+    // Two batches (on SQLite, two trips to the connection's thread, with
+    // `BEGIN` and `COMMIT` in them): the first reads the webhook endpoints
+    // and writes the payment, its events, its usage and its idempotent
+    // response; then the usage check (and a crossed threshold, rarely); the
+    // second writes the deliveries (they need the endpoints) and commits.
     let mut batch = Batch::new();
+    let endpoints_at = batch.len();
+    outbox::push_enabled_endpoints(&mut batch, &key.merchant_id);
     batch.push(
         "INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, \
          amount_captured, amount_refunded, card_brand, card_last4, card_outcome, customer_email, \
@@ -409,14 +413,14 @@ async fn create_inner(
             now.into(),
         ],
     );
-    events::push_many(
+    let events = events::push_many(
         &mut batch,
         &key.merchant_id,
         &["payment.created", event_type],
         &id,
         &object,
-        &endpoints,
     );
+    let usage_at = batch.len();
     let month = usage::push_add_volume(&mut batch, key, captured);
     let stored = match decline {
         None => claim.push_complete(&mut batch, StatusCode::OK, object),
@@ -436,11 +440,22 @@ async fn create_inner(
             claim.push_complete(&mut batch, StatusCode::PAYMENT_REQUIRED, body)
         }
     };
-    let rows = batch.run(&mut tx).await?;
+    let rows = w.run(batch).await?;
+    let endpoints = outbox::endpoints_of(rows.get(endpoints_at).map_or(&[], Vec::as_slice))?;
     if let Some(month) = month {
-        usage::volume_added(&mut tx, st, key, captured, month, rows.last()).await?;
+        let volume = rows.get(usage_at).and_then(|r| r.first());
+        let checked = match w.conn().await {
+            Ok(conn) => usage::volume_added(conn, st, key, captured, month, volume).await,
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = checked {
+            w.rollback().await;
+            return Err(e);
+        }
     }
-    tx.commit().await?;
+    let mut deliveries = Batch::new();
+    outbox::push_enqueue(&mut deliveries, &key.merchant_id, &events, &endpoints);
+    w.commit(deliveries).await?;
     st.metrics.payment(status);
     Ok(stored)
 }
@@ -503,7 +518,7 @@ async fn transition_inner(
             cancellation_reason = c.cancellation_reason.map(CancellationReason::as_str);
         }
     }
-    let (_turn, mut tx) = st.db.begin_write().await?;
+    let mut tx = st.db.begin_write().await?;
     let row = lock_and_load(&mut tx, id, &key.merchant_id).await?;
     let status: String = row.try_get("status")?;
     let amount: i64 = row.try_get("amount")?;

@@ -102,7 +102,7 @@ async fn create_inner(
     }
     let metadata = req.metadata.unwrap_or_default();
     validate_metadata(&metadata)?;
-    let (_turn, mut tx) = st.db.begin_write().await?;
+    let mut tx = st.db.begin_write().await?;
     let payment = lock_and_load(&mut tx, &req.payment, &key.merchant_id)
         .await
         .map_err(|e| {

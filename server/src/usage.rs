@@ -22,7 +22,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use crate::AppState;
 use crate::batch::Batch;
@@ -189,7 +189,7 @@ pub async fn check_open(st: &AppState, key: &ApiKeyRecord) -> Result<(), AppErro
 /// `usage.threshold_reached` event per threshold crossed for the first
 /// time this month.
 pub async fn add_volume(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     st: &AppState,
     key: &ApiKeyRecord,
     amount: i64,
@@ -197,7 +197,15 @@ pub async fn add_volume(
     let mut batch = Batch::new();
     if let Some(month) = push_add_volume(&mut batch, key, amount) {
         let rows = batch.run(tx).await?;
-        volume_added(tx, st, key, amount, month, rows.last()).await?;
+        volume_added(
+            tx,
+            st,
+            key,
+            amount,
+            month,
+            rows.last().and_then(|r| r.first()),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -228,7 +236,7 @@ pub fn push_add_volume(batch: &mut Batch, key: &ApiKeyRecord, amount: i64) -> Op
 /// The second half of [`add_volume`]: given the upsert's row, refuses
 /// the volume above the limit or records the thresholds it crossed.
 pub async fn volume_added(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     st: &AppState,
     key: &ApiKeyRecord,
     amount: i64,
@@ -261,7 +269,7 @@ pub async fn volume_added(
         .bind(&month.label)
         .bind(t)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         if inserted == 1 {

@@ -244,7 +244,7 @@ async fn create_inner(
         Algorithm::V1a => "v1a",
     };
     let enabled = req.enabled.unwrap_or(true);
-    let (_turn, mut tx) = st.db.begin_write().await?;
+    let mut tx = st.db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO webhook_endpoints (id, merchant_id, url, enabled_events, description, status, \
          disabled_reason, signature_algorithm, secret, created_at) \
@@ -311,7 +311,7 @@ async fn update_inner(
         .transpose()?;
     validate_description(&req.description)?;
     let status = req.enabled.map(|e| if e { "enabled" } else { "disabled" });
-    let (_turn, mut tx) = st.db.begin_write().await?;
+    let mut tx = st.db.begin_write().await?;
     let row = sqlx::query(
         "UPDATE webhook_endpoints SET url = COALESCE($1, url), \
          enabled_events = COALESCE($2, enabled_events), description = COALESCE($3, description), \
@@ -350,7 +350,7 @@ pub async fn delete(
     Extension(key): Extension<ApiKeyRecord>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (_turn, mut tx) = st.db.begin_write().await?;
+    let mut tx = st.db.begin_write().await?;
     let deleted = sqlx::query(
         "DELETE FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 RETURNING id",
     )
@@ -396,7 +396,7 @@ async fn rotate_inner(
         Some(s) => s,
         None => st.config.webhooks.webhook_rotation_overlap.0.as_secs(),
     };
-    let (_turn, mut tx) = st.db.begin_write().await?;
+    let mut tx = st.db.begin_write().await?;
     let row = lock_endpoint(&mut tx, id, &key.merchant_id).await?;
     let algorithm: String = row.try_get("signature_algorithm")?;
     let old: String = row.try_get("secret")?;
@@ -516,7 +516,7 @@ async fn redeliver_inner(
     let req: RedeliverBody = parse_json(body)?;
     let event = require_event(st, &key.merchant_id, id).await?;
     let event_type: String = event.try_get("type")?;
-    let (_turn, mut tx) = st.db.begin_write().await?;
+    let mut tx = st.db.begin_write().await?;
     let endpoints: Vec<String> = match &req.endpoint {
         Some(endpoint) => {
             let row = lock_endpoint(&mut tx, endpoint, &key.merchant_id)

@@ -2,7 +2,8 @@
 //! written in the transaction that writes the event, so an event is never
 //! committed without its deliveries (nor a delivery without its event).
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use crate::batch::Batch;
 use crate::db::now_unix;
@@ -26,16 +27,27 @@ pub fn now_ms() -> i64 {
 
 /// The merchant's enabled endpoints, with their `enabled_events`.
 pub async fn enabled_endpoints(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     merchant_id: &str,
 ) -> Result<Vec<(String, String)>, AppError> {
-    let rows = sqlx::query(
+    let mut batch = Batch::new();
+    push_enabled_endpoints(&mut batch, merchant_id);
+    let rows = batch.run(tx).await?;
+    endpoints_of(rows.first().map(Vec::as_slice).unwrap_or(&[]))
+}
+
+/// Adds to `batch` the read of the merchant's enabled endpoints; its rows
+/// go to [`endpoints_of`].
+pub fn push_enabled_endpoints(batch: &mut Batch, merchant_id: &str) {
+    batch.push(
         "SELECT id, enabled_events FROM webhook_endpoints \
          WHERE merchant_id = $1 AND status = 'enabled' ORDER BY seq",
-    )
-    .bind(merchant_id)
-    .fetch_all(&mut **tx)
-    .await?;
+        vec![merchant_id.into()],
+    );
+}
+
+/// The endpoints read by [`push_enabled_endpoints`].
+pub fn endpoints_of(rows: &[AnyRow]) -> Result<Vec<(String, String)>, AppError> {
     rows.iter()
         .map(|r| Ok((r.try_get("id")?, r.try_get("enabled_events")?)))
         .collect()
@@ -43,7 +55,7 @@ pub async fn enabled_endpoints(
 
 /// The merchant's enabled endpoints that receive `event_type`.
 pub async fn matching_endpoints(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     merchant_id: &str,
     event_type: &str,
 ) -> Result<Vec<String>, AppError> {
@@ -93,7 +105,7 @@ fn push_one(batch: &mut Batch, merchant_id: &str, event_id: &str, endpoint_id: &
 /// Writes one delivery, due now (the worker adds the schedule's first
 /// delay to a delivery that has had no attempt).
 pub async fn enqueue_one(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     merchant_id: &str,
     event_id: &str,
     endpoint_id: &str,
@@ -105,16 +117,13 @@ pub async fn enqueue_one(
 }
 
 /// Cancels an endpoint's pending deliveries (it was disabled or deleted).
-pub async fn cancel_pending(
-    tx: &mut Transaction<'static, Any>,
-    endpoint_id: &str,
-) -> Result<(), AppError> {
+pub async fn cancel_pending(tx: &mut AnyConnection, endpoint_id: &str) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE webhook_deliveries SET status = 'canceled', lease_token = NULL \
          WHERE endpoint_id = $1 AND status = 'pending'",
     )
     .bind(endpoint_id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

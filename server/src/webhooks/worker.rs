@@ -177,7 +177,7 @@ impl Worker {
              RETURNING id, event_id, endpoint_id, webhook_id, attempts, next_attempt_at"
         );
         let rows = {
-            let (_turn, mut conn) = self.state.db.write_conn().await?;
+            let mut conn = self.state.db.write_conn().await?;
             sqlx::query(&sql)
                 .bind(lease_until)
                 .bind(&token)
@@ -233,7 +233,7 @@ impl Worker {
             .fetch_optional(pool)
             .await?;
         let (Some(endpoint), Some(event)) = (endpoint, event) else {
-            let (_turn, mut conn) = self.state.db.write_conn().await?;
+            let mut conn = self.state.db.write_conn().await?;
             sqlx::query(
                 "UPDATE webhook_deliveries SET status = 'canceled', lease_token = NULL \
                  WHERE id = $1 AND lease_token = $2",
@@ -410,7 +410,7 @@ impl Worker {
             ),
             (false, None) => ("failed", now),
         };
-        let (_turn, mut tx) = self.state.db.begin_write().await?;
+        let mut tx = self.state.db.begin_write().await?;
         let merchant: Option<String> = sqlx::query(
             "UPDATE webhook_deliveries SET attempts = $1, status = $2, next_attempt_at = $3, \
              lease_until = 0, lease_token = NULL WHERE id = $4 AND lease_token = $5 \

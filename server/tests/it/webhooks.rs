@@ -123,9 +123,21 @@ impl Receiver {
     }
 
     /// On a given address (the crash test brings a receiver up late).
+    /// The port was free when the test picked it; another process may hold
+    /// it for a moment (a socket in TIME_WAIT, a short-lived client), so the
+    /// bind is retried for a few seconds.
     pub async fn start_on(addr: SocketAddr, script: Vec<Reply>) -> Receiver {
-        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-        Self::serve(listener, script)
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match tokio::net::TcpListener::bind(addr).await {
+                Ok(listener) => return Self::serve(listener, script),
+                Err(e) if std::time::Instant::now() < deadline => {
+                    eprintln!("binding the receiver on {addr}: {e}; retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("binding the receiver on {addr}: {e}"),
+            }
+        }
     }
 
     fn serve(listener: tokio::net::TcpListener, script: Vec<Reply>) -> Receiver {
