@@ -131,8 +131,7 @@ impl Receiver {
         loop {
             match tokio::net::TcpListener::bind(addr).await {
                 Ok(listener) => return Self::serve(listener, script),
-                Err(e) if std::time::Instant::now() < deadline => {
-                    eprintln!("binding the receiver on {addr}: {e}; retrying");
+                Err(_) if std::time::Instant::now() < deadline => {
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
                 Err(e) => panic!("binding the receiver on {addr}: {e}"),
