@@ -802,4 +802,5 @@ module.exports.requestSignatureBase = nativeBinding.requestSignatureBase
 module.exports.responseSignatureBase = nativeBinding.responseSignatureBase
 module.exports.validateIdempotencyKey = nativeBinding.validateIdempotencyKey
 module.exports.verifySignatureBase = nativeBinding.verifySignatureBase
+module.exports.verifyWebhookJoined = nativeBinding.verifyWebhookJoined
 module.exports.webhookSchemes = nativeBinding.webhookSchemes

@@ -87,33 +87,54 @@ function pickHeaders(headers, names, lengths) {
 }
 
 /**
- * The fast path of `pickHeaders`: the value of each of `names` in order
- * (`undefined` when absent), into `out` (length >= names.length). Returns
- * false when a header has several values (an array, or a repeated pair):
- * the caller then takes `pickHeaders`.
+ * The fast path of `pickHeaders`, for `verifyWebhookJoined`: the value of
+ * each of `names` (lower case; `index` maps each to its position) in order,
+ * joined by NUL characters into `out.text`, with bit `i` of `out.present`
+ * set when names[i] has a value. Returns false (the caller then takes
+ * `pickHeaders`) for a header with several values, a value that is not a
+ * string or holds a NUL, or an unusual container.
  */
-function pickValues(headers, names, lengths, out) {
-  out.fill(undefined)
+function pickJoined(headers, names, index, lengths, out) {
   if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) return false
+  const n = names.length
+  const values = out.values
+  for (let i = 0; i < n; i++) values[i] = undefined
   if (typeof headers.get === 'function' && typeof headers.has === 'function') {
-    for (let i = 0; i < names.length; i++) {
+    for (let i = 0; i < n; i++) {
       const v = headers.get(names[i])
-      if (typeof v === 'string') out[i] = v
+      if (typeof v === 'string') values[i] = v
       else if (v !== null && v !== undefined) return false
     }
-    return true
-  }
-  for (const key in headers) {
-    if (!lengths.has(key.length)) continue
-    const i = names.indexOf(key.toLowerCase())
-    if (i < 0 || !Object.prototype.hasOwnProperty.call(headers, key)) continue
-    const v = headers[key]
-    if (out[i] !== undefined || typeof v !== 'string') {
-      if (v === undefined || v === null) continue
-      return false
+  } else {
+    for (const key in headers) {
+      let i = index.get(key)
+      if (i === undefined) {
+        if (!lengths.has(key.length)) continue
+        i = index.get(key.toLowerCase())
+        if (i === undefined) continue
+      }
+      if (!Object.prototype.hasOwnProperty.call(headers, key)) continue
+      const v = headers[key]
+      if (values[i] !== undefined || typeof v !== 'string') {
+        if (v === undefined || v === null) continue
+        return false
+      }
+      values[i] = v
     }
-    out[i] = v
   }
+  let present = 0
+  let text = ''
+  for (let i = 0; i < n; i++) {
+    if (i > 0) text += '\0'
+    const v = values[i]
+    if (v !== undefined) {
+      if (v.indexOf('\0') !== -1) return false
+      present |= 1 << i
+      text += v
+    }
+  }
+  out.present = present
+  out.text = text
   return true
 }
 
@@ -144,4 +165,4 @@ function pairsToObject(flat) {
   return out
 }
 
-module.exports = { toBytes, toUnixSeconds, pickHeaders, pickValues, allHeaders, pairsToObject, typeOfValue }
+module.exports = { toBytes, toUnixSeconds, pickHeaders, pickJoined, allHeaders, pairsToObject, typeOfValue }

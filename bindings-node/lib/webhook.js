@@ -2,7 +2,7 @@
 const { inspect } = require('node:util')
 const native = require('../index.js')
 const { WebhookVerificationError, fromNative } = require('./errors.js')
-const { toBytes, toUnixSeconds, pickHeaders, pickValues, pairsToObject, typeOfValue } = require('./convert.js')
+const { toBytes, toUnixSeconds, pickHeaders, pickJoined, pairsToObject, typeOfValue } = require('./convert.js')
 
 const REDACTED = '[redacted]'
 
@@ -35,6 +35,8 @@ class Webhook {
   #signer
   #values
   #positional
+  #handle
+  #index
 
   constructor(secretOrSecrets, options) {
     const secrets = secretList(secretOrSecrets)
@@ -56,7 +58,9 @@ class Webhook {
     this.#names = this.#native.headerNames
     this.#lengths = new Set(this.#names.map((n) => n.length))
     this.#positional = this.#native.positional
-    this.#values = new Array(6)
+    this.#handle = this.#native.handle()
+    this.#values = { values: new Array(this.#names.length), present: 0, text: '' }
+    this.#index = new Map(this.#names.map((n, i) => [n, i]))
   }
 
   /** The scheme's stable name. */
@@ -83,8 +87,8 @@ class Webhook {
     const t = toUnixSeconds(now)
     const v = this.#values
     try {
-      if (this.#positional && pickValues(headers, this.#names, this.#lengths, v)) {
-        this.#native.verifyValues(bytes, t, v[0], v[1], v[2], v[3], v[4], v[5])
+      if (this.#positional && pickJoined(headers, this.#names, this.#index, this.#lengths, v)) {
+        native.verifyWebhookJoined(this.#handle, bytes, t, v.present, v.text)
       } else {
         this.#native.verify(bytes, pickHeaders(headers, this.#names, this.#lengths), t)
       }

@@ -79,6 +79,31 @@ test('headers: Record (any case), fetch Headers, pairs, Node arrays, extra heade
   assert.deepEqual(wh.headerNames.slice(0, 3), ['webhook-id', 'webhook-timestamp', 'webhook-signature'])
 })
 
+test('the joined fast path and the general path agree: NUL in a value, empty values, both brands', () => {
+  const wh = new Webhook(SECRET)
+  const h = signed()
+  const reason = (headers) => {
+    try {
+      wh.verify(BODY, headers, TS)
+      return 'ok'
+    } catch (e) {
+      assert.ok(e instanceof WebhookVerificationError)
+      return e.reason
+    }
+  }
+  // A NUL inside a value cannot be joined: the general path decides, as it would for any bad id.
+  assert.equal(reason({ ...h, 'webhook-id': `${h['webhook-id']}\0x` }), reason(Object.entries({ ...h, 'webhook-id': `${h['webhook-id']}\0x` })))
+  assert.notEqual(reason({ ...h, 'webhook-id': `${h['webhook-id']}\0x` }), 'ok')
+  // Present but empty is not absent-then-present-elsewhere: each part keeps its place.
+  assert.equal(reason({ ...h, 'webhook-id': '' }), reason(Object.entries({ ...h, 'webhook-id': '' })))
+  const { 'webhook-timestamp': _ts, ...noTimestamp } = h
+  assert.equal(reason(noTimestamp), 'missing_header:webhook-timestamp')
+  assert.equal(reason(noTimestamp), reason(Object.entries(noTimestamp)))
+  // Both brands at once: the same outcome as through pairs.
+  const both = { ...h, ...Object.fromEntries(Object.entries(h).map(([k, v]) => [k.replace('webhook-', 'svix-'), v])) }
+  assert.equal(reason(both), reason(Object.entries(both)))
+})
+
 test('WebhookVerificationError: instanceof, code, reason (full), header, message', () => {
   const wh = new Webhook(SECRET)
   const h = signed()
