@@ -37,7 +37,15 @@ step "python: build the wheel (maturin, its own target dir) and install it"
 # other's pyo3; VIRTUAL_ENV stays this one venv.
 export VIRTUAL_ENV="$PWD/$VENV"
 rm -rf target/wheels-python
-"$VENV/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml \
+# The stable-ABI floor the package's own PEP 517 backend picks for this
+# interpreter (bindings-python/build_backend/paycore_build.py): abi3-py310 on
+# 3.10 and later. The abi3-py39 build is the crate's default features, which
+# `cargo clippy --workspace` (test-rust.sh) compiles and lints.
+abi3=()
+if "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+  abi3=(--no-default-features --features abi3-py310)
+fi
+"$VENV/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml "${abi3[@]}" \
   --target-dir target/maturin --out target/wheels-python --interpreter "$VENV/bin/python"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
   target/wheels-python/paycore-*.whl

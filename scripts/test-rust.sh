@@ -11,6 +11,9 @@ cargo fmt --all -- --check
 
 step "rust: clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The Python wheel for CPython 3.10+ is built with abi3-py310 (see
+# bindings-python/build_backend/paycore_build.py): lint that build too.
+cargo clippy -p paycore-python --no-default-features --features abi3-py310 --locked -- -D warnings
 
 step "rust: the core has no I/O dependencies"
 if cargo tree -p paycore -e normal --prefix none --locked | grep -E '^(tokio|reqwest|hyper|mio) '; then
