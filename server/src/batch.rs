@@ -17,6 +17,11 @@ use sqlx::any::AnyRow;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Either, Executor, Transaction};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::{OwnedMutexGuard, oneshot};
+
 use crate::db::Db;
 
 /// `AnyConnection::backend_name` of SQLite.
@@ -157,16 +162,24 @@ pub fn query<'q>(
 
 /// A write transaction that runs batches.
 ///
-/// On SQLite the transaction is opened by the first batch (`BEGIN
-/// IMMEDIATE` is its first statement) and closed by the last (`COMMIT` is
-/// its last), so a transaction of two batches is two trips to the
-/// connection's worker thread; a failed batch is rolled back at once. On
-/// Postgres it is an ordinary transaction whose batches run statement by
+/// On Postgres it is an ordinary transaction whose batches run statement by
 /// statement.
 ///
+/// On SQLite, write transactions commit in groups. Writes run one at a time
+/// on the one write connection, and a commit (writing the pages to the WAL)
+/// costs as much as the rest of a payment: so each `WriteTx` is a savepoint
+/// in a transaction that several of them share (`BEGIN IMMEDIATE` when the
+/// first of them starts; each one's first batch opens its `SAVEPOINT`, in
+/// which the next one's nests). The member that ends its turn with no one
+/// waiting for it (or the group full) commits, in the same trip as its last
+/// batch, and tells the others, which wait for that commit before they
+/// return: nothing is acknowledged before it is committed. A failed batch
+/// rolls back to its own savepoint only; if the group's `COMMIT` fails, every
+/// member gets the error.
+///
 /// Dropped without [`WriteTx::commit`] or [`WriteTx::rollback`], it rolls
-/// back: on Postgres as any dropped transaction, on SQLite by closing the
-/// connection (a drop cannot wait for a `ROLLBACK`).
+/// back: on Postgres as any dropped transaction, on SQLite by a task that
+/// rolls back its savepoint and hands the turn on.
 pub struct WriteTx {
     inner: Inner,
 }
@@ -174,48 +187,164 @@ pub struct WriteTx {
 enum Inner {
     /// `None` once committed.
     Postgres(Option<Transaction<'static, Any>>),
-    Sqlite {
-        conn: PoolConnection<Any>,
-        /// `BEGIN` was sent and neither `COMMIT` nor `ROLLBACK` went through.
-        open: bool,
-    },
+    Sqlite(Member),
+}
+
+/// Most write transactions in one SQLite commit.
+const GROUP_MAX: usize = 32;
+
+/// SQLite: the write transactions sharing one database transaction.
+pub struct Group {
+    state: Arc<tokio::sync::Mutex<GroupState>>,
+    /// Tasks waiting for the turn (counted before they queue on `state`).
+    waiting: AtomicUsize,
+}
+
+impl std::fmt::Debug for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Group")
+    }
+}
+
+impl Group {
+    /// An empty group.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self {
+            state: Arc::new(tokio::sync::Mutex::new(GroupState {
+                conn: None,
+                members: Vec::new(),
+            })),
+            waiting: AtomicUsize::new(0),
+        })
+    }
+}
+
+struct GroupState {
+    /// The write connection while a group transaction is open.
+    conn: Option<PoolConnection<Any>>,
+    /// The members waiting for the group's commit (true: committed).
+    members: Vec<oneshot::Sender<bool>>,
+}
+
+struct Member {
+    group: Arc<Group>,
+    /// The turn, while this member holds it.
+    turn: Option<OwnedMutexGuard<GroupState>>,
+    /// `SAVEPOINT` was sent and not yet released or rolled back to.
+    in_savepoint: bool,
+}
+
+/// Counts a task waiting for the turn; one that gives up waiting (its
+/// future dropped) takes a turn in a task of its own, so that a member that
+/// handed the turn on to it is not left waiting for a commit.
+struct Waiting(Option<Arc<Group>>);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        let Some(group) = self.0.take() else { return };
+        group.waiting.fetch_sub(1, Ordering::AcqRel);
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                let turn = group.state.clone().lock_owned().await;
+                hand_on(&group, turn, None).await;
+            });
+        }
+    }
+}
+
+/// Ends a turn: commits the open group transaction when no one waits for the
+/// turn or the group is full (`last`: this member's final batch already
+/// committed, with its outcome), else leaves it open for the next member.
+async fn hand_on(group: &Group, mut turn: OwnedMutexGuard<GroupState>, last: Option<bool>) {
+    let committed = match last {
+        Some(ok) => Some(ok),
+        None if turn.conn.is_some() && group.waiting.load(Ordering::Acquire) == 0 => {
+            let ok = match turn.conn.as_mut() {
+                Some(conn) => (&mut **conn).execute("COMMIT").await.is_ok(),
+                None => true,
+            };
+            Some(ok)
+        }
+        None => None,
+    };
+    if let Some(ok) = committed {
+        finish_group(&mut turn, ok);
+    }
+}
+
+/// The group transaction ended (`ok`: committed): tells its members and
+/// gives the connection back (closed if the transaction may be open).
+fn finish_group(turn: &mut GroupState, ok: bool) {
+    for m in turn.members.drain(..) {
+        let _ = m.send(ok);
+    }
+    if let Some(mut conn) = turn.conn.take()
+        && !ok
+    {
+        conn.close_on_drop();
+    }
 }
 
 impl std::fmt::Debug for WriteTx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self.inner {
             Inner::Postgres(_) => "WriteTx(Postgres)",
-            Inner::Sqlite { .. } => "WriteTx(SQLite)",
+            Inner::Sqlite(_) => "WriteTx(SQLite)",
         })
     }
 }
 
 impl WriteTx {
-    /// A write connection (see [`Db::begin_write`]); on Postgres the
-    /// transaction is begun, on SQLite the first batch begins it.
+    /// A write transaction: on Postgres begun; on SQLite once it is this
+    /// transaction's turn (the first batch opens its savepoint).
     pub async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
-        if db.backend == crate::db::Backend::Postgres {
+        let Some(group) = db.group() else {
             return Ok(Self {
                 inner: Inner::Postgres(Some(db.begin_write().await?)),
             });
+        };
+        group.waiting.fetch_add(1, Ordering::AcqRel);
+        let mut waiting = Waiting(Some(group.clone()));
+        let mut turn = group.state.clone().lock_owned().await;
+        waiting.0 = None;
+        group.waiting.fetch_sub(1, Ordering::AcqRel);
+        if turn.conn.is_none() {
+            let mut conn = match db.write_conn().await {
+                Ok(c) => c,
+                Err(e) => {
+                    hand_on(&group, turn, None).await;
+                    return Err(e);
+                }
+            };
+            if let Err(e) = (&mut *conn).execute("BEGIN IMMEDIATE").await {
+                hand_on(&group, turn, None).await;
+                return Err(e);
+            }
+            turn.conn = Some(conn);
         }
         Ok(Self {
-            inner: Inner::Sqlite {
-                conn: db.write_conn().await?,
-                open: false,
-            },
+            inner: Inner::Sqlite(Member {
+                group,
+                turn: Some(turn),
+                in_savepoint: false,
+            }),
         })
     }
 
-    /// The connection, inside the transaction (begun now if no batch ran
-    /// yet), for statements run one at a time.
+    /// The connection, inside the transaction (its savepoint opened now if no
+    /// batch ran yet), for statements run one at a time.
     pub async fn conn(&mut self) -> Result<&mut AnyConnection, sqlx::Error> {
         match &mut self.inner {
             Inner::Postgres(tx) => tx.as_deref_mut().ok_or(sqlx::Error::WorkerCrashed),
-            Inner::Sqlite { conn, open } => {
-                if !*open {
-                    (&mut **conn).execute("BEGIN IMMEDIATE").await?;
-                    *open = true;
+            Inner::Sqlite(m) => {
+                let conn = m
+                    .turn
+                    .as_mut()
+                    .and_then(|t| t.conn.as_mut())
+                    .ok_or(sqlx::Error::WorkerCrashed)?;
+                if !m.in_savepoint {
+                    (&mut **conn).execute("SAVEPOINT w").await?;
+                    m.in_savepoint = true;
                 }
                 Ok(&mut **conn)
             }
@@ -224,86 +353,166 @@ impl WriteTx {
 
     /// Runs `batch` in the transaction; rows per statement, as [`Batch::run`].
     pub async fn run(&mut self, batch: Batch) -> Result<Vec<Vec<AnyRow>>, sqlx::Error> {
-        self.run_framed(batch, false).await
-    }
-
-    /// Runs `batch` and commits (in one trip on SQLite).
-    pub async fn commit(mut self, batch: Batch) -> Result<Vec<Vec<AnyRow>>, sqlx::Error> {
-        let rows = self.run_framed(batch, true).await?;
-        if let Inner::Postgres(tx) = &mut self.inner
-            && let Some(tx) = tx.take()
-        {
-            tx.commit().await?;
-        }
-        Ok(rows)
-    }
-
-    /// Rolls back (errors are logged: the connection is closed instead).
-    pub async fn rollback(mut self) {
         match &mut self.inner {
-            Inner::Postgres(_) => {} // dropped below: sqlx rolls it back
-            Inner::Sqlite { conn, open } => {
-                if *open {
-                    match (&mut **conn).execute("ROLLBACK").await {
-                        Ok(_) => *open = false,
-                        Err(e) => tracing::warn!(error = %e, "SQLite ROLLBACK failed"),
-                    }
-                }
-            }
-        }
-    }
-
-    async fn run_framed(
-        &mut self,
-        mut batch: Batch,
-        commit: bool,
-    ) -> Result<Vec<Vec<AnyRow>>, sqlx::Error> {
-        let (conn, open) = match &mut self.inner {
             Inner::Postgres(tx) => {
                 let tx = tx.as_deref_mut().ok_or(sqlx::Error::WorkerCrashed)?;
-                return batch.run(tx).await;
+                batch.run(tx).await
             }
-            Inner::Sqlite { conn, open } => (conn, open),
-        };
-        if batch.is_empty() && !commit {
-            return Ok(Vec::new());
+            Inner::Sqlite(m) => m.run(batch, false).await.map(|(rows, _)| rows),
         }
-        let began = !*open;
-        if began {
-            batch
-                .statements
-                .insert(0, ("BEGIN IMMEDIATE".into(), Vec::new()));
-        }
-        if commit {
-            batch.push("COMMIT", Vec::new());
-        }
-        // From here on, a failure may leave the transaction open.
-        *open = true;
-        match batch.run(conn).await {
-            Ok(mut rows) => {
-                if began && !rows.is_empty() {
-                    rows.remove(0);
-                }
-                if commit {
-                    rows.pop();
-                    *open = false;
+    }
+
+    /// Runs `batch` and commits (on SQLite in one trip, with the group; it
+    /// returns once the group committed).
+    pub async fn commit(mut self, batch: Batch) -> Result<Vec<Vec<AnyRow>>, sqlx::Error> {
+        match &mut self.inner {
+            Inner::Postgres(tx) => {
+                let mut tx = tx.take().ok_or(sqlx::Error::WorkerCrashed)?;
+                let rows = batch.run(&mut tx).await?;
+                tx.commit().await?;
+                Ok(rows)
+            }
+            Inner::Sqlite(m) => {
+                let (rows, wait) = m.run(batch, true).await?;
+                if let Some(rx) = wait {
+                    if rx.await != Ok(true) {
+                        return Err(sqlx::Error::Protocol(
+                            "the group commit of this write failed".into(),
+                        ));
+                    }
                 }
                 Ok(rows)
             }
-            Err(e) => {
-                if (&mut **conn).execute("ROLLBACK").await.is_ok() {
-                    *open = false;
+        }
+    }
+
+    /// Rolls back (on SQLite, to this transaction's savepoint).
+    pub async fn rollback(mut self) {
+        if let Inner::Sqlite(m) = &mut self.inner {
+            m.abandon().await;
+        }
+        // Postgres: dropped here; sqlx rolls it back.
+    }
+}
+
+impl Member {
+    /// Runs `batch` inside this member's savepoint; with `last`, releases it
+    /// and ends the turn (committing the group, or joining its commit: the
+    /// receiver then tells when it is done).
+    async fn run(
+        &mut self,
+        mut batch: Batch,
+        last: bool,
+    ) -> Result<(Vec<Vec<AnyRow>>, Option<oneshot::Receiver<bool>>), sqlx::Error> {
+        // A savepoint is never released: the next member's nests in it, and
+        // the group's COMMIT commits them all. While this member holds the
+        // turn its savepoint is the innermost, so it can still roll back to
+        // it.
+        let commits = last
+            && (self.group.waiting.load(Ordering::Acquire) == 0
+                || self
+                    .turn
+                    .as_ref()
+                    .is_some_and(|t| t.members.len() + 1 >= GROUP_MAX));
+        let opened = !self.in_savepoint && !batch.is_empty();
+        if opened {
+            batch
+                .statements
+                .insert(0, ("SAVEPOINT w".into(), Vec::new()));
+        }
+        if commits {
+            batch.push("COMMIT", Vec::new());
+        }
+        let mut rows = Vec::new();
+        if !batch.is_empty() {
+            let conn = self
+                .turn
+                .as_mut()
+                .and_then(|t| t.conn.as_mut())
+                .ok_or(sqlx::Error::WorkerCrashed)?;
+            if opened {
+                self.in_savepoint = true;
+            }
+            rows = match batch.run(conn).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    self.abandon().await;
+                    return Err(e);
                 }
-                Err(e)
+            };
+            if opened && !rows.is_empty() {
+                rows.remove(0);
+            }
+            if commits {
+                rows.pop();
             }
         }
+        if !last {
+            return Ok((rows, None));
+        }
+        self.in_savepoint = false;
+        let Some(mut turn) = self.turn.take() else {
+            return Ok((rows, None));
+        };
+        if commits {
+            finish_group(&mut turn, true);
+            return Ok((rows, None));
+        }
+        let (tx, rx) = oneshot::channel();
+        turn.members.push(tx);
+        drop(turn);
+        Ok((rows, Some(rx)))
+    }
+
+    /// Undoes this member's writes (to its savepoint; the whole group if that
+    /// fails) and ends its turn.
+    async fn abandon(&mut self) {
+        let Some(mut turn) = self.turn.take() else {
+            return;
+        };
+        if self.in_savepoint {
+            self.in_savepoint = false;
+            let undone = match turn.conn.as_mut() {
+                Some(conn) => (&mut **conn).execute("ROLLBACK TO w").await.is_ok(),
+                None => true,
+            };
+            if !undone {
+                tracing::warn!(
+                    "rolling back to a savepoint failed: the group's transaction is rolled back"
+                );
+                if let Some(conn) = turn.conn.as_mut() {
+                    let _ = (&mut **conn).execute("ROLLBACK").await;
+                }
+                finish_group(&mut turn, false);
+                return;
+            }
+        }
+        hand_on(&self.group, turn, None).await;
     }
 }
 
 impl Drop for WriteTx {
     fn drop(&mut self) {
-        if let Inner::Sqlite { conn, open: true } = &mut self.inner {
-            conn.close_on_drop();
+        let Inner::Sqlite(m) = &mut self.inner else {
+            return;
+        };
+        if m.turn.is_none() {
+            return;
+        }
+        let mut member = Member {
+            group: m.group.clone(),
+            turn: m.turn.take(),
+            in_savepoint: m.in_savepoint,
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(async move { member.abandon().await });
+            }
+            Err(_) => {
+                if let Some(mut turn) = member.turn.take() {
+                    finish_group(&mut turn, false);
+                }
+            }
         }
     }
 }

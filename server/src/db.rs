@@ -45,6 +45,9 @@ pub struct Db {
     /// another connection wrote since its last transaction. Reads use
     /// `pool` (WAL lets them run beside the writer). Postgres: `pool`.
     writer: AnyPool,
+    /// SQLite only: the write transactions committing together
+    /// ([`crate::batch::WriteTx`]).
+    group: Option<Arc<crate::batch::Group>>,
     /// SQLite only: the idempotency keys whose first request is running in
     /// this process (see [`crate::idempotency`]). SQLite serves one
     /// instance, so an in-flight claim needs no row and no commit of its own.
@@ -87,6 +90,11 @@ impl Db {
     /// write, also a single statement, goes through it.
     pub fn writes(&self) -> &AnyPool {
         &self.writer
+    }
+
+    /// SQLite: the group write transactions commit in.
+    pub fn group(&self) -> Option<Arc<crate::batch::Group>> {
+        self.group.clone()
     }
 
     /// Begins a write transaction (on SQLite, once it is this process's
@@ -182,10 +190,12 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
         Backend::Postgres => pool.clone(),
     };
     let claims = (backend == Backend::Sqlite).then(Default::default);
+    let group = (backend == Backend::Sqlite).then(crate::batch::Group::new);
     Ok(Db {
         pool,
         backend,
         writer,
+        group,
         claims,
     })
 }

@@ -251,11 +251,84 @@ async fn overage_plan_keeps_accepting(store: Store) {
     assert_eq!(threshold_events(&api).await, once_each(&[80, 90, 95, 100]));
 }
 
+/// Concurrent payments where some are refused (403 above the limit) and some
+/// declined (402) between accepted ones: on SQLite they commit in groups,
+/// each a savepoint that a refusal rolls back alone. Exactly what was
+/// answered is stored: every 200/402 names a stored payment with its
+/// events, a 403 left nothing, and the volume is the accepted captures.
+async fn refusals_inside_concurrent_commits(store: Store) {
+    let srv = TestServer::start_configured(store, growth_limit(10_000, false)).await;
+    let api = srv.merchant("crowded-shop", Plan::Growth, false).await;
+    let mut tasks = Vec::new();
+    for i in 0..36 {
+        let api = api.clone();
+        let card = match i % 3 {
+            0 | 1 => CARD_OK,
+            _ => "4000000000000002",
+        };
+        tasks.push(tokio::spawn(async move {
+            let r = api
+                .post(
+                    "/v1/payments",
+                    json!({"amount": 1000, "currency": "usd", "payment_method": card}),
+                )
+                .await;
+            let id = match r.status {
+                200 => r.json["id"].as_str().map(str::to_owned),
+                402 => r.json["error"]["payment_id"].as_str().map(str::to_owned),
+                403 => {
+                    assert_eq!(r.err("code"), "usage_limit_exceeded");
+                    None
+                }
+                other => panic!("unexpected {other}: {}", r.text),
+            };
+            (r.status, id)
+        }));
+    }
+    let mut answered = std::collections::BTreeSet::new();
+    let (mut accepted, mut refused) = (0, 0);
+    for t in tasks {
+        let (status, id) = t.await.unwrap();
+        match status {
+            200 => accepted += 1,
+            403 => refused += 1,
+            _ => {}
+        }
+        if let Some(id) = id {
+            answered.insert(id);
+        }
+    }
+    // 24 card payments of 1,000 against a limit of 10,000: the ten whose
+    // volume before was below the limit are accepted, the others refused.
+    assert_eq!(accepted, 10);
+    assert!(refused >= 14, "{refused} refused");
+    let list = api.get("/v1/payments?limit=100").await;
+    list.expect(200);
+    let stored: std::collections::BTreeSet<String> = list.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(stored, answered);
+    let events = api.get("/v1/events?type=payment.created&limit=100").await;
+    events.expect(200);
+    let created: std::collections::BTreeSet<String> = events.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["data"]["object"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(created, answered);
+    assert_eq!(usage(&api).await["volume"], 10_000);
+}
+
 both_backends!(
     thresholds_once_under_concurrent_payments,
     captured_amounts_count,
     thresholds_once_across_restarts,
     overage_plan_keeps_accepting,
+    refusals_inside_concurrent_commits,
 );
 
 #[test]
