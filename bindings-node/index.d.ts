@@ -209,7 +209,7 @@ export declare class NativeWebhook {
    * The verifier as an external handle, for [`verify_webhook_joined`]
    * (a free function is called with a fraction of a method's overhead).
    */
-  handle(): ExternalObject<WebhookVerifier>
+  handle(): ExternalObject<'WebhookVerifier'>
   /** Whether `verifyWebhookJoined` covers every header name of the scheme. */
   get positional(): boolean
   /** Like `verify`, and returns what the verification established. */
@@ -1107,7 +1107,7 @@ export declare function verifySignatureBase(alg: string, key: Uint8Array, base: 
  * [`NativeWebhook::verify_joined`] as a free function over the verifier's
  * [`NativeWebhook::handle`]: the hot path of `Webhook.verify`.
  */
-export declare function verifyWebhookJoined(handle: ExternalObject<WebhookVerifier>, body: Uint8Array, now: number, present: number, joined: string): void
+export declare function verifyWebhookJoined(handle: ExternalObject<'WebhookVerifier'>, body: Uint8Array, now: number, present: number, joined: string): void
 
 /** One HTTP attempt to deliver one event to one endpoint. */
 export interface WebhookAttempt {

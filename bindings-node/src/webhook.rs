@@ -100,7 +100,7 @@ impl NativeWebhook {
 
     /// The verifier as an external handle, for [`verify_webhook_joined`]
     /// (a free function is called with a fraction of a method's overhead).
-    #[napi]
+    #[napi(ts_return_type = "ExternalObject<'WebhookVerifier'>")]
     pub fn handle(&self) -> External<WebhookVerifier> {
         External::new(self.verifier.clone())
     }
@@ -188,7 +188,9 @@ pub fn webhook_schemes() -> Vec<&'static str> {
 
 /// [`NativeWebhook::verify_joined`] as a free function over the verifier's
 /// [`NativeWebhook::handle`]: the hot path of `Webhook.verify`.
-#[napi]
+#[napi(
+    ts_args_type = "handle: ExternalObject<'WebhookVerifier'>, body: Uint8Array, now: number, present: number, joined: string"
+)]
 pub fn verify_webhook_joined(
     handle: &External<WebhookVerifier>,
     body: &[u8],
