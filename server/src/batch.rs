@@ -309,18 +309,23 @@ impl WriteTx {
         waiting.0 = None;
         group.waiting.fetch_sub(1, Ordering::AcqRel);
         if turn.conn.is_none() {
-            let mut conn = match db.write_conn().await {
+            let conn = match db.write_conn().await {
                 Ok(c) => c,
                 Err(e) => {
                     hand_on(&group, turn, None).await;
                     return Err(e);
                 }
             };
-            if let Err(e) = (&mut *conn).execute("BEGIN IMMEDIATE").await {
+            // Held by the group before `BEGIN` is sent: were this future
+            // dropped during that trip, the connection stays with the group
+            // (a member's `SAVEPOINT` opens a transaction if `BEGIN` never
+            // ran) rather than going back to the pool in a transaction.
+            let conn = turn.conn.insert(conn);
+            if let Err(e) = (&mut **conn).execute("BEGIN IMMEDIATE").await {
+                turn.conn = None;
                 hand_on(&group, turn, None).await;
                 return Err(e);
             }
-            turn.conn = Some(conn);
         }
         Ok(Self {
             inner: Inner::Sqlite(Member {
