@@ -11,15 +11,13 @@
 //! batch renumbers them when it joins the statements.
 
 use std::borrow::Cow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::TryStreamExt;
 use sqlx::any::AnyRow;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Either, Executor, Transaction};
-
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use tokio::sync::{OwnedMutexGuard, oneshot};
 
 use crate::db::Db;
@@ -230,44 +228,62 @@ struct Member {
     group: Arc<Group>,
     /// The turn, while this member holds it.
     turn: Option<OwnedMutexGuard<GroupState>>,
-    /// `SAVEPOINT` was sent and not yet released or rolled back to.
+    /// `SAVEPOINT` was sent and not yet rolled back to (savepoints are never
+    /// released: the group's `COMMIT` ends them all).
     in_savepoint: bool,
 }
 
-/// Counts a task waiting for the turn; one that gives up waiting (its
-/// future dropped) takes a turn in a task of its own, so that a member that
-/// handed the turn on to it is not left waiting for a commit.
-struct Waiting(Option<Arc<Group>>);
+/// Counts a task waiting for the turn, from before it queues until it has
+/// the turn. One that gives up waiting (its future dropped) takes a turn in
+/// a task of its own, so that a member that handed the turn on to it is not
+/// left waiting for a commit.
+struct Waiting {
+    group: Arc<Group>,
+    served: bool,
+}
+
+impl Waiting {
+    fn new(group: &Arc<Group>) -> Self {
+        group.waiting.fetch_add(1, Ordering::AcqRel);
+        Self {
+            group: group.clone(),
+            served: false,
+        }
+    }
+
+    /// Waits for the turn.
+    async fn turn(mut self) -> OwnedMutexGuard<GroupState> {
+        let turn = self.group.state.clone().lock_owned().await;
+        self.served = true;
+        turn
+    }
+}
 
 impl Drop for Waiting {
     fn drop(&mut self) {
-        let Some(group) = self.0.take() else { return };
-        group.waiting.fetch_sub(1, Ordering::AcqRel);
+        self.group.waiting.fetch_sub(1, Ordering::AcqRel);
+        if self.served {
+            return;
+        }
+        let group = self.group.clone();
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             rt.spawn(async move {
                 let turn = group.state.clone().lock_owned().await;
-                hand_on(&group, turn, None).await;
+                hand_on(&group, turn).await;
             });
         }
     }
 }
 
-/// Ends a turn: commits the open group transaction when no one waits for the
-/// turn or the group is full (`last`: this member's final batch already
-/// committed, with its outcome), else leaves it open for the next member.
-async fn hand_on(group: &Group, mut turn: OwnedMutexGuard<GroupState>, last: Option<bool>) {
-    let committed = match last {
-        Some(ok) => Some(ok),
-        None if turn.conn.is_some() && group.waiting.load(Ordering::Acquire) == 0 => {
-            let ok = match turn.conn.as_mut() {
-                Some(conn) => (&mut **conn).execute("COMMIT").await.is_ok(),
-                None => true,
-            };
-            Some(ok)
-        }
-        None => None,
-    };
-    if let Some(ok) = committed {
+/// Ends a turn that did not commit with its last batch: commits the open
+/// group transaction when no one waits for the turn, else leaves it open for
+/// the next member.
+async fn hand_on(group: &Group, mut turn: OwnedMutexGuard<GroupState>) {
+    if group.waiting.load(Ordering::Acquire) > 0 {
+        return;
+    }
+    if let Some(conn) = turn.conn.as_mut() {
+        let ok = (&mut **conn).execute("COMMIT").await.is_ok();
         finish_group(&mut turn, ok);
     }
 }
@@ -303,16 +319,12 @@ impl WriteTx {
                 inner: Inner::Postgres(Some(db.begin_write().await?)),
             });
         };
-        group.waiting.fetch_add(1, Ordering::AcqRel);
-        let mut waiting = Waiting(Some(group.clone()));
-        let mut turn = group.state.clone().lock_owned().await;
-        waiting.0 = None;
-        group.waiting.fetch_sub(1, Ordering::AcqRel);
+        let mut turn = Waiting::new(&group).turn().await;
         if turn.conn.is_none() {
             let conn = match db.write_conn().await {
                 Ok(c) => c,
                 Err(e) => {
-                    hand_on(&group, turn, None).await;
+                    hand_on(&group, turn).await;
                     return Err(e);
                 }
             };
@@ -323,7 +335,7 @@ impl WriteTx {
             let conn = turn.conn.insert(conn);
             if let Err(e) = (&mut **conn).execute("BEGIN IMMEDIATE").await {
                 turn.conn = None;
-                hand_on(&group, turn, None).await;
+                hand_on(&group, turn).await;
                 return Err(e);
             }
         }
@@ -401,9 +413,9 @@ impl WriteTx {
 }
 
 impl Member {
-    /// Runs `batch` inside this member's savepoint; with `last`, releases it
-    /// and ends the turn (committing the group, or joining its commit: the
-    /// receiver then tells when it is done).
+    /// Runs `batch` inside this member's savepoint (opened by its first
+    /// batch); with `last`, ends the turn: commits the group in the same trip,
+    /// or joins its commit (the receiver then tells when it is done).
     async fn run(
         &mut self,
         mut batch: Batch,
@@ -492,7 +504,7 @@ impl Member {
                 return;
             }
         }
-        hand_on(&self.group, turn, None).await;
+        hand_on(&self.group, turn).await;
     }
 }
 
@@ -507,7 +519,7 @@ impl Drop for WriteTx {
         let mut member = Member {
             group: m.group.clone(),
             turn: m.turn.take(),
-            in_savepoint: m.in_savepoint,
+            in_savepoint: std::mem::take(&mut m.in_savepoint),
         };
         match tokio::runtime::Handle::try_current() {
             Ok(rt) => {

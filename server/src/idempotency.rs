@@ -246,8 +246,11 @@ enum Begin {
 
 /// What a stored row says about a new request with its key.
 enum Found {
-    /// No live row: the key is free.
+    /// No row: the key is free.
     Free,
+    /// A row older than the TTL (created then): the key is free once it is
+    /// replaced or deleted.
+    Expired { created_at: i64 },
     /// A live row of a different request.
     Mismatch,
     /// A completed row: its response.
@@ -279,14 +282,14 @@ fn in_use() -> AppError {
 }
 
 /// Reads the key's row, if any, and judges it against the request's
-/// fingerprint. Also returns the row's `created_at`.
+/// fingerprint.
 async fn look_up(
     state: &AppState,
     api_key_id: &str,
     key: &str,
     fp: &str,
     now: i64,
-) -> Result<(Found, Option<i64>), AppError> {
+) -> Result<Found, AppError> {
     let ttl = i64::try_from(state.config.idempotency_ttl_secs).unwrap_or(i64::MAX);
     let Some(row) = sqlx::query(
         "SELECT fingerprint, state, status_code, response_body, response_headers, locked_until, created_at \
@@ -297,20 +300,20 @@ async fn look_up(
     .fetch_optional(&state.db.pool)
     .await?
     else {
-        return Ok((Found::Free, None));
+        return Ok(Found::Free);
     };
     let created_at: i64 = row.try_get("created_at")?;
     if created_at <= now.saturating_sub(ttl) {
-        return Ok((Found::Free, Some(created_at)));
+        return Ok(Found::Expired { created_at });
     }
     let stored_fp: String = row.try_get("fingerprint")?;
     if stored_fp != fp {
-        return Ok((Found::Mismatch, Some(created_at)));
+        return Ok(Found::Mismatch);
     }
     let row_state: String = row.try_get("state")?;
     if row_state != "completed" {
         let locked_until: i64 = row.try_get("locked_until")?;
-        return Ok((Found::InFlight { locked_until }, Some(created_at)));
+        return Ok(Found::InFlight { locked_until });
     }
     let status: Option<i64> = row.try_get("status_code")?;
     let body: Option<String> = row.try_get("response_body")?;
@@ -333,7 +336,7 @@ async fn look_up(
         restore_headers(h, &text);
     }
     h.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
-    Ok((Found::Completed(resp), Some(created_at)))
+    Ok(Found::Completed(resp))
 }
 
 /// SQLite: the claim is held in this process's memory (the guard), and the
@@ -353,11 +356,9 @@ async fn begin_in_memory(
         key,
         insert: Some(fp.to_owned()),
     };
-    match look_up(state, &claim.api_key_id, &claim.key, fp, now)
-        .await?
-        .0
-    {
-        Found::Free => Ok(Begin::Claimed(claim)),
+    match look_up(state, &claim.api_key_id, &claim.key, fp, now).await? {
+        // An expired row is replaced by the response's upsert.
+        Found::Free | Found::Expired { .. } => Ok(Begin::Claimed(claim)),
         Found::Mismatch => Err(mismatch()),
         Found::Completed(resp) => Ok(Begin::Replay(resp)),
         Found::InFlight { locked_until } if locked_until <= now => Ok(Begin::Claimed(claim)),
@@ -400,8 +401,8 @@ async fn begin(
         }
         match look_up(state, &claim.api_key_id, &claim.key, fp, now).await? {
             // Deleted in between (a 5xx or pruning): try to claim again.
-            (Found::Free, None) => continue,
-            (Found::Free, Some(created_at)) => {
+            Found::Free => continue,
+            Found::Expired { created_at } => {
                 sqlx::query(
                     "DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at = $3",
                 )
@@ -412,9 +413,9 @@ async fn begin(
                 .await?;
                 continue;
             }
-            (Found::Mismatch, _) => return Err(mismatch()),
-            (Found::Completed(resp), _) => return Ok(Begin::Replay(resp)),
-            (Found::InFlight { locked_until }, _) => {
+            Found::Mismatch => return Err(mismatch()),
+            Found::Completed(resp) => return Ok(Begin::Replay(resp)),
+            Found::InFlight { locked_until } => {
                 if locked_until <= now {
                     // The first request never finished (its instance died): take over.
                     let taken = sqlx::query(

@@ -380,11 +380,12 @@ async fn create_inner(
         "requires_action" => "payment.requires_action",
         _ => "payment.failed",
     };
-    // Two batches (on SQLite, two trips to the connection's thread, with
-    // `BEGIN` and `COMMIT` in them): the first reads the webhook endpoints
-    // and writes the payment, its events, its usage and its idempotent
-    // response; then the usage check (and a crossed threshold, rarely); the
-    // second writes the deliveries (they need the endpoints) and commits.
+    // Two batches: the first reads the webhook endpoints and writes the
+    // payment, its events, its usage and its idempotent response; then the
+    // usage check (and a crossed threshold, rarely); the second writes the
+    // deliveries (they need the endpoints) and commits. On SQLite each batch
+    // is one trip to the write connection's thread, an empty one none (see
+    // `WriteTx` for the grouped commit).
     let mut batch = Batch::new();
     let endpoints_at = batch.len();
     outbox::push_enabled_endpoints(&mut batch, &key.merchant_id);
@@ -400,7 +401,7 @@ async fn create_inner(
             payment.currency.clone().into(),
             payment.status.clone().into(),
             payment.capture_method.clone().into(),
-            captured.into(),
+            payment.amount_captured.into(),
             payment.card_brand.clone().into(),
             payment.card_last4.clone().into(),
             card.outcome.name().into(),
