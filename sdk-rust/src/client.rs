@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use bytes::Bytes;
 use paycore::Headers;
 use paycore::ratelimit::{ClientPacer, Quota, RateLimitInfo, parse_retry_after};
 use paycore::retry::{
@@ -17,6 +18,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorKind, Meta};
 use crate::resources::{Events, Payments, Refunds, UsageResource, WebhookEndpoints};
+use crate::transport::{ReqwestTransport, Transport, TransportErrorKind};
 
 /// The default base URL: a reference server started with `cargo run -p paycore-server`.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
@@ -108,6 +110,7 @@ pub struct ClientBuilder {
     follow_rate_limit_headers: bool,
     hook: Option<Hook>,
     http: Option<reqwest::Client>,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -137,6 +140,7 @@ impl ClientBuilder {
             follow_rate_limit_headers: true,
             hook: None,
             http: None,
+            transport: None,
         }
     }
 
@@ -222,6 +226,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every attempt through `transport` instead of reqwest (see
+    /// [`Transport`]); takes precedence over
+    /// [`http_client`](Self::http_client). The `User-Agent` is then the
+    /// transport's to set.
+    #[must_use]
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let key_id = self
@@ -246,21 +260,24 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("paycore-sdk-rust/", env!("CARGO_PKG_VERSION")).to_owned());
-        let http = match self.http {
-            Some(c) => c,
-            None => {
+        let transport: Arc<dyn Transport> = match (self.transport, self.http) {
+            (Some(t), _) => t,
+            (None, Some(c)) => Arc::new(ReqwestTransport::new(c)),
+            (None, None) => {
                 // Already installed (by us or the application) is fine.
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                reqwest::Client::builder()
-                    .user_agent(user_agent.clone())
-                    .build()
-                    .map_err(|e| Error::config(format!("HTTP client: {e}")))?
+                Arc::new(ReqwestTransport::new(
+                    reqwest::Client::builder()
+                        .user_agent(user_agent.clone())
+                        .build()
+                        .map_err(|e| Error::config(format!("HTTP client: {e}")))?,
+                ))
             }
         };
         Ok(Client {
             inner: Arc::new(Inner {
                 budget: self.retry.new_budget(),
-                http,
+                transport,
                 base_url,
                 key_id,
                 key,
@@ -271,6 +288,8 @@ impl ClientBuilder {
                 follow_rate_limit_headers: self.follow_rate_limit_headers,
                 epoch: Instant::now(),
                 hook: self.hook,
+                user_agent_value: http::HeaderValue::from_str(&user_agent)
+                    .map_err(|_| Error::config("user_agent must be visible ASCII"))?,
                 user_agent,
             }),
         })
@@ -278,7 +297,7 @@ impl ClientBuilder {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Arc<dyn Transport>,
     base_url: String,
     key_id: String,
     key: SigningKey,
@@ -291,6 +310,7 @@ struct Inner {
     epoch: Instant,
     hook: Option<Hook>,
     user_agent: String,
+    user_agent_value: http::HeaderValue,
 }
 
 /// The API client. Cheap to clone (an `Arc`); share one per key: the retry
@@ -436,7 +456,7 @@ fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
-fn header_str<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
+fn header_str(headers: &http::HeaderMap, name: http::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -462,7 +482,7 @@ enum Outcome {
     Response {
         status: u16,
         headers: http::HeaderMap,
-        body: bytes_body::Body,
+        body: Bytes,
     },
     Transport {
         failure: TransportFailure,
@@ -470,11 +490,6 @@ enum Outcome {
         /// The overall deadline passed during the attempt.
         deadline: bool,
     },
-}
-
-mod bytes_body {
-    /// The response body (a type alias keeps `bytes` out of the deps list).
-    pub(super) type Body = Vec<u8>;
 }
 
 impl Client {
@@ -540,9 +555,11 @@ impl Client {
         body: &B,
         opts: &RequestOptions,
     ) -> Result<Response<T>, Error> {
-        let body =
-            serde_json::to_vec(body).map_err(|e| Error::config(format!("request body: {e}")))?;
-        self.execute("POST", path, Some(body), opts).await
+        // Most bodies fit without growing the buffer.
+        let mut buf = Vec::with_capacity(2048);
+        serde_json::to_writer(&mut buf, body)
+            .map_err(|e| Error::config(format!("request body: {e}")))?;
+        self.execute("POST", path, Some(buf), opts).await
     }
 
     /// Sends a GET.
@@ -583,11 +600,15 @@ impl Client {
             }
             (IdemChoice::Auto, _) => None,
         };
-        let url = format!("{}{}", inner.base_url, path);
-        let method_parsed: reqwest::Method = method
+        let mut url = String::with_capacity(inner.base_url.len() + path.len());
+        url.push_str(&inner.base_url);
+        url.push_str(path);
+        let uri: http::Uri = url
             .parse()
+            .map_err(|_| Error::config(format!("invalid request URL {url:?}")))?;
+        let method_parsed = http::Method::from_bytes(method.as_bytes())
             .map_err(|_| Error::config("invalid HTTP method"))?;
-        let body = body.unwrap_or_default();
+        let body = Bytes::from(body.unwrap_or_default());
         let mut meta = Meta {
             idempotency_key: idempotency_key.clone(),
             ..Meta::default()
@@ -620,14 +641,14 @@ impl Client {
             let req = self.build_request(
                 &method_parsed,
                 method,
-                &url,
+                (&url, &uri),
                 &body,
                 idempotency_key.as_deref(),
                 opts,
                 attempt,
             )?;
             let t0 = Instant::now();
-            let outcome = send(&inner.http, req, attempt_timeout, deadline_bound).await;
+            let outcome = send(&*inner.transport, req, attempt_timeout, deadline_bound).await;
             let latency = t0.elapsed();
             meta.attempts = attempt;
             let (failure_status, headers, body_bytes, transport) = match outcome {
@@ -640,21 +661,20 @@ impl Client {
                     failure,
                     message,
                     deadline,
-                } => (None, None, Vec::new(), Some((failure, message, deadline))),
+                } => (None, None, Bytes::new(), Some((failure, message, deadline))),
             };
             let request_id = headers
                 .as_ref()
-                .and_then(|h| header_str(h, "request-id"))
+                .and_then(|h| header_str(h, REQUEST_ID))
                 .map(str::to_owned);
             if request_id.is_some() {
                 meta.request_id.clone_from(&request_id);
             }
             meta.status = failure_status.or(meta.status);
-            let now = now_unix();
             if let (Some(h), Some(pacer), true) =
                 (&headers, &inner.pacer, inner.follow_rate_limit_headers)
             {
-                if let Some(w) = RateLimitInfo::from_headers(h, now).wait_before_next() {
+                if let Some(w) = RateLimitInfo::from_headers(h, now_unix()).wait_before_next() {
                     pacer.block_until(inner.epoch.elapsed().saturating_add(w));
                 }
             }
@@ -688,11 +708,12 @@ impl Client {
                         request_id,
                         attempts: attempt,
                         idempotency_key,
-                        replayed: header_str(h, "idempotent-replayed") == Some("true"),
+                        replayed: header_str(h, IDEMPOTENT_REPLAYED) == Some("true"),
                         http_status: status,
                     });
                 }
             }
+            let now = now_unix();
             // A failure: the deadline stops everything at once.
             if let Some((_, _, true)) = &transport {
                 self.emit(&AttemptEvent {
@@ -788,25 +809,34 @@ impl Client {
     )]
     fn build_request(
         &self,
-        method_parsed: &reqwest::Method,
+        method_parsed: &http::Method,
         method: &str,
-        url: &str,
-        body: &[u8],
+        (url, uri): (&str, &http::Uri),
+        body: &Bytes,
         idempotency_key: Option<&str>,
         opts: &RequestOptions,
         attempt: u32,
-    ) -> Result<reqwest::Request, Error> {
+    ) -> Result<http::Request<Bytes>, Error> {
         let inner = &*self.inner;
         let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(4 + opts.headers.len());
+        let mut headers = http::HeaderMap::with_capacity(8 + opts.headers.len());
         if !body.is_empty() {
             pairs.push(("content-type", "application/json"));
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
         }
         if let Some(k) = idempotency_key {
             pairs.push(("idempotency-key", k));
+            headers.insert(IDEMPOTENCY_KEY, header_value(k)?);
         }
         for (n, v, upto) in &opts.headers {
             if attempt <= *upto {
                 pairs.push((n.as_str(), v.as_str()));
+                let name = http::HeaderName::from_bytes(n.as_bytes())
+                    .map_err(|_| Error::config(format!("invalid header name {n:?}")))?;
+                headers.append(name, header_value(v)?);
             }
         }
         let nonce: [u8; 16] = rand::random();
@@ -818,18 +848,17 @@ impl Client {
             &nonce,
         )
         .map_err(|e| Error::config(format!("signing failed ({}): {e}", e.code())))?;
-        let mut rb = inner.http.request(method_parsed.clone(), url);
-        for (n, v) in &pairs {
-            rb = rb.header(*n, *v);
+        if let Some(d) = signed.content_digest() {
+            headers.insert(CONTENT_DIGEST, header_value(d)?);
         }
-        for (n, v) in signed.headers() {
-            rb = rb.header(n, v);
-        }
-        if !body.is_empty() {
-            rb = rb.body(body.to_vec());
-        }
-        rb.build()
-            .map_err(|e| Error::config(format!("request: {e}")))
+        headers.insert(SIGNATURE_INPUT, header_value(signed.signature_input())?);
+        headers.insert(SIGNATURE, header_value(signed.signature())?);
+        headers.insert(http::header::USER_AGENT, inner.user_agent_value.clone());
+        let mut req = http::Request::new(body.clone());
+        *req.method_mut() = method_parsed.clone();
+        *req.uri_mut() = uri.clone();
+        *req.headers_mut() = headers;
+        Ok(req)
     }
 
     fn emit(&self, ev: &AttemptEvent<'_>) {
@@ -855,44 +884,28 @@ impl Client {
 }
 
 async fn send(
-    http: &reqwest::Client,
-    req: reqwest::Request,
+    transport: &dyn Transport,
+    req: http::Request<Bytes>,
     timeout: Duration,
     deadline_bound: bool,
 ) -> Outcome {
-    let fut = async {
-        let resp = match http.execute(req).await {
-            Ok(r) => r,
-            Err(e) => {
-                let failure = if e.is_connect() {
-                    TransportFailure::ConnectFailed
-                } else {
-                    TransportFailure::FailedAfterSend
-                };
-                return Outcome::Transport {
-                    failure,
-                    message: error_chain(&e),
-                    deadline: false,
-                };
+    match tokio::time::timeout(timeout, transport.send(req)).await {
+        Ok(Ok(resp)) => {
+            let (parts, body) = resp.into_parts();
+            Outcome::Response {
+                status: parts.status.as_u16(),
+                headers: parts.headers,
+                body,
             }
-        };
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        match resp.bytes().await {
-            Ok(b) => Outcome::Response {
-                status,
-                headers,
-                body: b.to_vec(),
-            },
-            Err(e) => Outcome::Transport {
-                failure: TransportFailure::FailedAfterSend,
-                message: format!("reading the body: {}", error_chain(&e)),
-                deadline: false,
-            },
         }
-    };
-    match tokio::time::timeout(timeout, fut).await {
-        Ok(o) => o,
+        Ok(Err(e)) => Outcome::Transport {
+            failure: match e.kind() {
+                TransportErrorKind::Connect => TransportFailure::ConnectFailed,
+                TransportErrorKind::AfterSend => TransportFailure::FailedAfterSend,
+            },
+            message: e.message().to_owned(),
+            deadline: false,
+        },
         Err(_) => Outcome::Transport {
             failure: TransportFailure::FailedAfterSend,
             message: format!("no complete response within {} ms", timeout.as_millis()),
@@ -901,16 +914,18 @@ async fn send(
     }
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        src = inner.source();
-    }
-    s
+/// A header value the SDK sends (visible ASCII; anything else is the
+/// caller's configuration error).
+fn header_value(v: &str) -> Result<http::HeaderValue, Error> {
+    http::HeaderValue::from_str(v).map_err(|_| Error::config("invalid header value"))
 }
+
+const IDEMPOTENCY_KEY: http::HeaderName = http::HeaderName::from_static("idempotency-key");
+const CONTENT_DIGEST: http::HeaderName = http::HeaderName::from_static("content-digest");
+const SIGNATURE_INPUT: http::HeaderName = http::HeaderName::from_static("signature-input");
+const SIGNATURE: http::HeaderName = http::HeaderName::from_static("signature");
+const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("request-id");
+const IDEMPOTENT_REPLAYED: http::HeaderName = http::HeaderName::from_static("idempotent-replayed");
 
 fn transport_error_kind(
     t: TransportFailure,
@@ -970,7 +985,8 @@ fn http_error_kind(
         409 => ErrorKind::Conflict { code, message },
         422 if code == "idempotency_key_mismatch" => ErrorKind::IdempotencyMismatch { message },
         429 => ErrorKind::RateLimited {
-            retry_after: header_str(headers, "retry-after").and_then(|v| parse_retry_after(v, now)),
+            retry_after: header_str(headers, http::header::RETRY_AFTER)
+                .and_then(|v| parse_retry_after(v, now)),
             code,
             message,
         },

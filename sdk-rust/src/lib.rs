@@ -45,6 +45,7 @@ mod client;
 mod error;
 pub mod models;
 mod resources;
+pub mod transport;
 pub mod webhooks;
 
 pub use client::{
@@ -62,3 +63,4 @@ pub use models::{
 pub use paycore::ratelimit::Quota;
 pub use paycore::retry::{DoNotRetryReason, RetryConfig, UserAction};
 pub use resources::{Events, Payments, Refunds, UsageResource, WebhookEndpoints};
+pub use transport::{ReqwestTransport, Transport, TransportError, TransportErrorKind};

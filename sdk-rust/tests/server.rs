@@ -811,3 +811,91 @@ async fn usage_and_the_usage_limit() {
     assert_eq!(err.attempts(), 1, "not retried");
     assert_eq!(all_payments(&c).await.len(), 2);
 }
+
+/// A transport of the caller's own, wrapping the default one: the first
+/// attempt of each call fails before sending, later ones are forwarded to
+/// the real server and recorded.
+struct FlakyRecorder {
+    inner: paycore_sdk::ReqwestTransport,
+    calls: Mutex<u32>,
+    sent: Arc<Mutex<Vec<Sent>>>,
+}
+
+/// URI, `Idempotency-Key`, `User-Agent` of a forwarded request.
+type Sent = (String, Option<String>, Option<String>);
+
+impl paycore_sdk::Transport for FlakyRecorder {
+    fn send(
+        &self,
+        request: http::Request<bytes::Bytes>,
+    ) -> futures_util::future::BoxFuture<
+        '_,
+        Result<http::Response<bytes::Bytes>, paycore_sdk::TransportError>,
+    > {
+        let n = {
+            let mut calls = self.calls.lock().unwrap();
+            *calls += 1;
+            *calls
+        };
+        if n % 2 == 1 {
+            return Box::pin(async {
+                Err(paycore_sdk::TransportError::new(
+                    paycore_sdk::TransportErrorKind::Connect,
+                    "refused by the test transport",
+                ))
+            });
+        }
+        let h = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        self.sent.lock().unwrap().push((
+            request.uri().to_string(),
+            h("idempotency-key"),
+            h("user-agent"),
+        ));
+        self.inner.send(request)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_transport_carries_every_attempt() {
+    let srv = TestServer::start().await;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let c = srv
+        .builder("transport")
+        .await
+        .user_agent("merchant-app/2.0")
+        .transport(FlakyRecorder {
+            inner: paycore_sdk::ReqwestTransport::new(reqwest::Client::new()),
+            calls: Mutex::new(0),
+            sent: sent.clone(),
+        })
+        .build()
+        .unwrap();
+    let p = c
+        .payments()
+        .create(&CreatePayment::new(777, "usd", CARD_OK))
+        .await
+        .unwrap();
+    // The refused first attempt was retried (nothing was sent), the second
+    // reached the server signed and was accepted.
+    assert_eq!(p.attempts, 2);
+    let got = c.payments().retrieve(&p.id).await.unwrap();
+    assert_eq!(got.attempts, 2);
+    assert_eq!(got.amount, 777);
+    let sent = sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[0].0.ends_with("/v1/payments"), "{sent:?}");
+    assert_eq!(sent[0].1.as_deref(), p.idempotency_key.as_deref());
+    assert_eq!(sent[1].1, None);
+    assert!(sent[1].0.ends_with(&format!("/v1/payments/{}", p.id)));
+    for s in &sent {
+        assert_eq!(s.2.as_deref(), Some("merchant-app/2.0"));
+    }
+    assert_eq!(all_payments(&c).await.len(), 1);
+}

@@ -403,33 +403,33 @@ impl SignatureParams {
         check_duplicates(&components)?;
         let strings = [values.key_id, values.nonce, values.alg, values.tag];
         let mut serialized = String::with_capacity(strings_len(&strings).saturating_add(200));
-        {
-            let mut list = ListSerializer::with_buffer(&mut serialized);
-            let mut inner = list.inner_list();
-            for c in &components {
-                let ser = inner.bare_item(string_ref(&c.name, "component")?);
-                if let Some(p) = &c.param_name {
-                    let _ = ser.parameter(KeyRef::constant("name"), string_ref(p, "name")?);
-                }
+        // The inner list of the identifiers, each already serialized as a
+        // Structured Field item, then the parameters (RFC 8941 §4.1.1.1).
+        serialized.push('(');
+        for (i, c) in components.iter().enumerate() {
+            if i > 0 {
+                serialized.push(' ');
             }
-            let mut ps = inner.finish();
-            if let Some(v) = values.created {
-                ps = ps.parameter(KeyRef::constant("created"), integer(v, "created")?);
+            serialized.push_str(&c.serialized);
+        }
+        serialized.push(')');
+        for (key, val, what) in [
+            ("created", values.created, "created"),
+            ("expires", values.expires, "expires"),
+        ] {
+            if let Some(v) = val {
+                push_sf_integer(&mut serialized, key, v, what)?;
             }
-            if let Some(v) = values.expires {
-                ps = ps.parameter(KeyRef::constant("expires"), integer(v, "expires")?);
+        }
+        for (key, val, what) in [
+            ("nonce", values.nonce, "nonce"),
+            ("alg", values.alg, "alg"),
+            ("keyid", values.key_id, "keyid"),
+            ("tag", values.tag, "tag"),
+        ] {
+            if let Some(v) = val {
+                push_sf_string(&mut serialized, key, v, what)?;
             }
-            for (key, val, what) in [
-                ("nonce", values.nonce, "nonce"),
-                ("alg", values.alg, "alg"),
-                ("keyid", values.key_id, "keyid"),
-                ("tag", values.tag, "tag"),
-            ] {
-                if let Some(v) = val {
-                    ps = ps.parameter(KeyRef::constant(key), string_ref(v, what)?);
-                }
-            }
-            let _ = ps.finish();
         }
         let serialized_len = serialized.len();
         let strings = append_strings(&mut serialized, strings);
@@ -591,12 +591,71 @@ fn check_duplicates(components: &[Component]) -> Result<(), BaseError> {
     Ok(())
 }
 
-fn string_ref<'a>(s: &'a str, what: &'static str) -> Result<&'a StringRef, BaseError> {
-    StringRef::from_str(s).map_err(|_| BaseError::InvalidParameter(what))
+/// Appends `;key=<integer>` (RFC 8941 §4.1.4: at most 15 digits).
+fn push_sf_integer(
+    out: &mut String,
+    key: &str,
+    v: i64,
+    what: &'static str,
+) -> Result<(), BaseError> {
+    const MAX: i64 = 999_999_999_999_999;
+    if !(-MAX..=MAX).contains(&v) {
+        return Err(BaseError::InvalidParameter(what));
+    }
+    out.push(';');
+    out.push_str(key);
+    out.push('=');
+    if v < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 15];
+    let mut n = v.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        // n % 10 < 10: the cast cannot truncate.
+        #[allow(clippy::cast_possible_truncation, reason = "a digit")]
+        let d = (n % 10) as u8;
+        if let Some(slot) = digits.get_mut(at) {
+            *slot = b'0' + d;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
+    Ok(())
 }
 
-fn integer(v: i64, what: &'static str) -> Result<sfv::Integer, BaseError> {
-    sfv::Integer::try_from(v).map_err(|_| BaseError::InvalidParameter(what))
+/// Appends `;key="<string>"` (RFC 8941 §4.1.6: visible ASCII and space,
+/// `"` and `\` escaped); anything else is refused.
+fn push_sf_string(
+    out: &mut String,
+    key: &str,
+    v: &str,
+    what: &'static str,
+) -> Result<(), BaseError> {
+    if !v.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        return Err(BaseError::InvalidParameter(what));
+    }
+    out.push(';');
+    out.push_str(key);
+    out.push_str("=\"");
+    if v.contains(['"', '\\']) {
+        for c in v.chars() {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    } else {
+        out.push_str(v);
+    }
+    out.push('"');
+    Ok(())
 }
 
 /// The signature base (RFC 9421 §2.5) of `msg` under `params`: one line per
@@ -641,6 +700,119 @@ mod tests {
 
     fn c(name: &str) -> Component {
         Component::new(name).unwrap()
+    }
+
+    /// The parameters' text is written by hand; it is what the `sfv`
+    /// serializer writes, and what it refuses is refused.
+    #[test]
+    fn params_serialize_as_sfv_does() {
+        let ids = vec![
+            c("@method"),
+            c("x-custom"),
+            Component::query_param("a%20b").unwrap(),
+        ];
+        let strings = [
+            "",
+            "key_1",
+            " spaced  ",
+            "quote\"in",
+            "back\\slash\\",
+            "\"\\\"",
+            "~!#$%&'()*+,-./:;<=>?@[]^_`{|}",
+        ];
+        let ints = [
+            0,
+            7,
+            -1,
+            1_700_000_000,
+            999_999_999_999_999,
+            -999_999_999_999_999,
+        ];
+        for (i, s) in strings.iter().enumerate() {
+            let created = ints.get(i % ints.len()).copied();
+            let values = ParamValues {
+                created,
+                expires: ints.get((i + 3) % ints.len()).copied(),
+                key_id: Some(s),
+                nonce: Some("bm9uY2U"),
+                alg: Some("hmac-sha256"),
+                tag: (i % 2 == 0).then_some(*s),
+            };
+            let ours = SignatureParams::new(ids.clone(), values).unwrap();
+            let mut theirs = String::new();
+            {
+                let mut list = ListSerializer::with_buffer(&mut theirs);
+                let mut inner = list.inner_list();
+                for id in &ids {
+                    let item = inner.bare_item(StringRef::from_str(&id.name).unwrap());
+                    if let Some(p) = &id.param_name {
+                        let _ = item
+                            .parameter(KeyRef::constant("name"), StringRef::from_str(p).unwrap());
+                    }
+                }
+                let mut ps = inner.finish();
+                for (k, v) in [("created", values.created), ("expires", values.expires)] {
+                    if let Some(v) = v {
+                        ps = ps.parameter(KeyRef::constant(k), sfv::Integer::try_from(v).unwrap());
+                    }
+                }
+                for (k, v) in [
+                    ("nonce", values.nonce),
+                    ("alg", values.alg),
+                    ("keyid", values.key_id),
+                    ("tag", values.tag),
+                ] {
+                    if let Some(v) = v {
+                        ps = ps.parameter(KeyRef::constant(k), StringRef::from_str(v).unwrap());
+                    }
+                }
+                let _ = ps.finish();
+            }
+            assert_eq!(ours.serialized(), theirs, "{s:?}");
+            assert_eq!(ours.key_id(), Some(*s));
+        }
+        for (values, what) in [
+            (
+                ParamValues {
+                    created: Some(1_000_000_000_000_000),
+                    ..ParamValues::default()
+                },
+                "created",
+            ),
+            (
+                ParamValues {
+                    expires: Some(-1_000_000_000_000_000),
+                    ..ParamValues::default()
+                },
+                "expires",
+            ),
+            (
+                ParamValues {
+                    key_id: Some("tab\there"),
+                    ..ParamValues::default()
+                },
+                "keyid",
+            ),
+            (
+                ParamValues {
+                    nonce: Some("caf\u{e9}"),
+                    ..ParamValues::default()
+                },
+                "nonce",
+            ),
+            (
+                ParamValues {
+                    tag: Some("del\u{7f}"),
+                    ..ParamValues::default()
+                },
+                "tag",
+            ),
+        ] {
+            assert_eq!(
+                SignatureParams::new(ids.clone(), values),
+                Err(BaseError::InvalidParameter(what))
+            );
+        }
     }
 
     /// RFC 9421 §2.2.1-2.2.7 examples.

@@ -221,7 +221,7 @@ pub fn sign_request(
         digest: content_digest.as_deref(),
     };
     let msg = HttpMessage::request(req.method, &url, &headers);
-    let mut signature_base = String::with_capacity(320);
+    let mut signature_base = String::with_capacity(512);
     write_signature_base(&msg, &params, &mut signature_base)?;
     let mut sig = Vec::with_capacity(64);
     key.sign_into(signature_base.as_bytes(), &mut sig);
