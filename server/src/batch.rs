@@ -210,6 +210,7 @@ impl Group {
         Arc::new(Self {
             state: Arc::new(tokio::sync::Mutex::new(GroupState {
                 conn: None,
+                last_created: i64::MIN,
                 members: Vec::new(),
             })),
             waiting: AtomicUsize::new(0),
@@ -220,6 +221,8 @@ impl Group {
 struct GroupState {
     /// The write connection while a group transaction is open.
     conn: Option<PoolConnection<Any>>,
+    /// The latest creation time handed out by [`WriteTx::created_at`].
+    last_created: i64,
     /// The members waiting for the group's commit (true: committed).
     members: Vec<oneshot::Sender<bool>>,
 }
@@ -346,6 +349,24 @@ impl WriteTx {
                 in_savepoint: false,
             }),
         })
+    }
+
+    /// The creation time of a row written in this transaction, given the
+    /// clock read before it began: never earlier than one handed out to a
+    /// transaction that wrote before it (on SQLite, where the write turns
+    /// order the rows, `now` or the latest earlier one; on Postgres the clock
+    /// read now, inside the transaction).
+    pub fn created_at(&mut self, now: i64) -> i64 {
+        match &mut self.inner {
+            Inner::Postgres(_) => crate::db::now_unix(),
+            Inner::Sqlite(m) => match m.turn.as_mut() {
+                Some(turn) => {
+                    turn.last_created = turn.last_created.max(now);
+                    turn.last_created
+                }
+                None => now,
+            },
+        }
     }
 
     /// The connection, inside the transaction (its savepoint opened now if no
@@ -597,5 +618,30 @@ mod tests {
         let mut out = String::new();
         renumber("a $ b $x $", 5, &mut out);
         assert_eq!(out, "a $ b $x $");
+    }
+
+    /// Creation times never go backwards along the turns, whatever clock
+    /// each transaction read before its turn (a real SQLite file).
+    #[tokio::test]
+    async fn created_at_never_goes_back_along_the_turns() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = crate::db::connect(&url, 2)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut got = Vec::new();
+        for read_before in [100, 105, 103, 104, 110, 90] {
+            let mut w = WriteTx::begin(&db).await.unwrap_or_else(|e| panic!("{e}"));
+            got.push(w.created_at(read_before));
+            // A rolled-back transaction's time still bounds the next ones.
+            if read_before == 105 {
+                w.rollback().await;
+            } else {
+                w.commit(Batch::new())
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        assert_eq!(got, [100, 105, 105, 105, 110, 110]);
     }
 }

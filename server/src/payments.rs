@@ -274,6 +274,21 @@ pub async fn lock_and_load(
     .ok_or_else(|| AppError::not_found("payment", id))
 }
 
+/// A payment create's writes, prepared before its write turn.
+struct Prepared {
+    batch: Batch,
+    /// The statement that reads the merchant's webhook endpoints.
+    endpoints_at: usize,
+    /// The usage upsert (its `RETURNING volume`).
+    usage_at: usize,
+    /// The month whose volume grows (none without a capture).
+    month: Option<usage::Month>,
+    /// The events written, with their types.
+    events: Vec<(String, &'static str)>,
+    /// The response stored under the idempotency key.
+    stored: Stored,
+}
+
 /// `POST /v1/payments`
 pub async fn create(post: IdempotentPost) -> Response {
     post.run(|claim| create_inner(&post.state, &post.key, &post.body, claim))
@@ -346,101 +361,127 @@ async fn create_inner(
     let id = ids::new_id("pay");
     let metadata_text = serde_json::to_string(&metadata)
         .map_err(|e| AppError::internal(format!("metadata: {e}")))?;
-    let mut w = WriteTx::begin(&st.db).await?;
-    // Read the clock inside the write turn, so that `created` never goes
-    // backwards along `seq` (lists are newest first by `seq`).
-    let now = now_unix();
-    let payment = PaymentRow {
-        id: id.clone(),
-        amount: req.amount,
-        currency: currency.to_owned(),
-        status: status.to_owned(),
-        capture_method: match capture {
-            CaptureMethod::Automatic => "automatic",
-            CaptureMethod::Manual => "manual",
-        }
-        .to_owned(),
-        amount_captured: captured,
-        amount_refunded: 0,
-        card_brand: card.brand.to_owned(),
-        card_last4: card.last4.clone(),
-        customer_email: req.customer_email,
-        description: req.description,
-        cancellation_reason: None,
-        metadata: metadata_text,
-        error_code: decline.map(|d| d.code.to_owned()),
-        error_decline_code: decline.map(|d| d.decline_code.to_owned()),
-        error_message: decline.map(|d| d.message.to_owned()),
-        created_at: now,
-    };
-    let object = payment.to_json()?;
-    let event_type = match status {
-        "succeeded" => "payment.succeeded",
-        "requires_capture" => "payment.requires_capture",
-        "requires_action" => "payment.requires_action",
-        _ => "payment.failed",
-    };
-    // Two batches: the first reads the webhook endpoints and writes the
-    // payment, its events, its usage and its idempotent response; then the
-    // usage check (and a crossed threshold, rarely); the second writes the
-    // deliveries (they need the endpoints) and commits. On SQLite each batch
-    // is one trip to the write connection's thread, an empty one none (see
-    // `WriteTx` for the grouped commit).
-    let mut batch = Batch::new();
-    let endpoints_at = batch.len();
-    outbox::push_enabled_endpoints(&mut batch, &key.merchant_id);
-    batch.push(
-        "INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, \
-         amount_captured, amount_refunded, card_brand, card_last4, card_outcome, customer_email, \
-         description, metadata, error_code, error_decline_code, error_message, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
-        vec![
-            payment.id.clone().into(),
-            key.merchant_id.clone().into(),
-            payment.amount.into(),
-            payment.currency.clone().into(),
-            payment.status.clone().into(),
-            payment.capture_method.clone().into(),
-            payment.amount_captured.into(),
-            payment.card_brand.clone().into(),
-            payment.card_last4.clone().into(),
-            card.outcome.name().into(),
-            payment.customer_email.clone().into(),
-            payment.description.clone().into(),
-            payment.metadata.clone().into(),
-            payment.error_code.clone().into(),
-            payment.error_decline_code.clone().into(),
-            payment.error_message.clone().into(),
-            now.into(),
-        ],
-    );
-    let events = events::push_many(
-        &mut batch,
-        &key.merchant_id,
-        &["payment.created", event_type],
-        &id,
-        &object,
-    );
-    let usage_at = batch.len();
-    let month = usage::push_add_volume(&mut batch, key, captured);
-    let stored = match decline {
-        None => claim.push_complete(&mut batch, StatusCode::OK, object),
-        Some(d) => {
-            let err = AppError::new(
-                StatusCode::PAYMENT_REQUIRED,
-                ErrorType::Card,
-                d.code,
-                d.message,
-            )
-            .with_decline_code(d.decline_code)
-            .with_param("payment_method");
-            let mut body = err.envelope();
-            if let Some(e) = body.get_mut("error").and_then(|e| e.as_object_mut()) {
-                e.insert("payment_id".into(), serde_json::Value::String(id.clone()));
+    // Everything of the create's writes is prepared before its write turn,
+    // which then only runs them: `created` is the clock read now, raised to
+    // the latest `created` written before it in the turn's order, so that it
+    // never goes backwards along `seq` (lists are newest first by `seq`); in
+    // the rare case it is raised, the writes are prepared again.
+    let prepare = |now: i64| -> Result<Prepared, AppError> {
+        let payment = PaymentRow {
+            id: id.clone(),
+            amount: req.amount,
+            currency: currency.to_owned(),
+            status: status.to_owned(),
+            capture_method: match capture {
+                CaptureMethod::Automatic => "automatic",
+                CaptureMethod::Manual => "manual",
             }
-            claim.push_complete(&mut batch, StatusCode::PAYMENT_REQUIRED, body)
-        }
+            .to_owned(),
+            amount_captured: captured,
+            amount_refunded: 0,
+            card_brand: card.brand.to_owned(),
+            card_last4: card.last4.clone(),
+            customer_email: req.customer_email.clone(),
+            description: req.description.clone(),
+            cancellation_reason: None,
+            metadata: metadata_text.clone(),
+            error_code: decline.map(|d| d.code.to_owned()),
+            error_decline_code: decline.map(|d| d.decline_code.to_owned()),
+            error_message: decline.map(|d| d.message.to_owned()),
+            created_at: now,
+        };
+        let object = payment.to_json()?;
+        let event_type = match status {
+            "succeeded" => "payment.succeeded",
+            "requires_capture" => "payment.requires_capture",
+            "requires_action" => "payment.requires_action",
+            _ => "payment.failed",
+        };
+        // Two batches: the first reads the webhook endpoints and writes the
+        // payment, its events, its usage and its idempotent response; then the
+        // usage check (and a crossed threshold, rarely); the second writes the
+        // deliveries (they need the endpoints) and commits. On SQLite each batch
+        // is one trip to the write connection's thread, an empty one none (see
+        // `WriteTx` for the grouped commit).
+        let mut batch = Batch::new();
+        let endpoints_at = batch.len();
+        outbox::push_enabled_endpoints(&mut batch, &key.merchant_id);
+        batch.push(
+            "INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, \
+             amount_captured, amount_refunded, card_brand, card_last4, card_outcome, customer_email, \
+             description, metadata, error_code, error_decline_code, error_message, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+            vec![
+                payment.id.clone().into(),
+                key.merchant_id.clone().into(),
+                payment.amount.into(),
+                payment.currency.clone().into(),
+                payment.status.clone().into(),
+                payment.capture_method.clone().into(),
+                payment.amount_captured.into(),
+                payment.card_brand.clone().into(),
+                payment.card_last4.clone().into(),
+                card.outcome.name().into(),
+                payment.customer_email.clone().into(),
+                payment.description.clone().into(),
+                payment.metadata.clone().into(),
+                payment.error_code.clone().into(),
+                payment.error_decline_code.clone().into(),
+                payment.error_message.clone().into(),
+                now.into(),
+            ],
+        );
+        let events = events::push_many(
+            &mut batch,
+            &key.merchant_id,
+            &["payment.created", event_type],
+            &id,
+            &object,
+        );
+        let usage_at = batch.len();
+        let month = usage::push_add_volume(&mut batch, key, captured);
+        let stored = match decline {
+            None => claim.push_complete(&mut batch, StatusCode::OK, object),
+            Some(d) => {
+                let err = AppError::new(
+                    StatusCode::PAYMENT_REQUIRED,
+                    ErrorType::Card,
+                    d.code,
+                    d.message,
+                )
+                .with_decline_code(d.decline_code)
+                .with_param("payment_method");
+                let mut body = err.envelope();
+                if let Some(e) = body.get_mut("error").and_then(|e| e.as_object_mut()) {
+                    e.insert("payment_id".into(), serde_json::Value::String(id.clone()));
+                }
+                claim.push_complete(&mut batch, StatusCode::PAYMENT_REQUIRED, body)
+            }
+        };
+        Ok(Prepared {
+            batch,
+            endpoints_at,
+            usage_at,
+            month,
+            events,
+            stored,
+        })
     };
+    let first = now_unix();
+    let mut prepared = prepare(first)?;
+    let mut w = WriteTx::begin(&st.db).await?;
+    let now = w.created_at(first);
+    if now != first {
+        prepared = prepare(now)?;
+    }
+    let Prepared {
+        batch,
+        endpoints_at,
+        usage_at,
+        month,
+        events,
+        stored,
+    } = prepared;
     let rows = w.run(batch).await?;
     let endpoints = outbox::endpoints_of(rows.get(endpoints_at).map_or(&[], Vec::as_slice))?;
     if let Some(month) = month {
