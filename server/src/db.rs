@@ -217,6 +217,10 @@ fn pool_options(backend: Backend) -> AnyPoolOptions {
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
                     conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
+                    // Savepoints (one per grouped write, see `WriteTx`) keep
+                    // the pages they change in a sub-journal: in memory, not
+                    // in a temporary file written page by page.
+                    conn.execute("PRAGMA temp_store = MEMORY").await?;
                 }
                 Ok(())
             })
