@@ -474,18 +474,11 @@ async fn create_inner(
     if now != first {
         prepared = prepare(now)?;
     }
-    let Prepared {
-        batch,
-        endpoints_at,
-        usage_at,
-        month,
-        events,
-        stored,
-    } = prepared;
-    let rows = w.run(batch).await?;
-    let endpoints = outbox::endpoints_of(rows.get(endpoints_at).map_or(&[], Vec::as_slice))?;
-    if let Some(month) = month {
-        let volume = rows.get(usage_at).and_then(|r| r.first());
+    let rows = w.run(prepared.batch).await?;
+    let endpoints =
+        outbox::endpoints_of(rows.get(prepared.endpoints_at).map_or(&[], Vec::as_slice))?;
+    if let Some(month) = prepared.month {
+        let volume = rows.get(prepared.usage_at).and_then(|r| r.first());
         let checked = match w.conn().await {
             Ok(conn) => usage::volume_added(conn, st, key, captured, month, volume).await,
             Err(e) => Err(e.into()),
@@ -496,10 +489,15 @@ async fn create_inner(
         }
     }
     let mut deliveries = Batch::new();
-    outbox::push_enqueue(&mut deliveries, &key.merchant_id, &events, &endpoints);
+    outbox::push_enqueue(
+        &mut deliveries,
+        &key.merchant_id,
+        &prepared.events,
+        &endpoints,
+    );
     w.commit(deliveries).await?;
     st.metrics.payment(status);
-    Ok(stored)
+    Ok(prepared.stored)
 }
 
 /// `GET /v1/payments/{id}`
