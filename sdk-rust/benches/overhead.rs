@@ -124,6 +124,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("create_in_process_transport", |b| {
         b.iter(|| rt.block_on(async { black_box(in_process.payments().create(&p).await.unwrap()) }))
     });
+    // What the harness itself costs per call (entering the runtime).
+    g.bench_function("harness_block_on", |b| {
+        b.iter(|| rt.block_on(async { black_box(0u8) }))
+    });
     // The parts of that call any client pays, for the breakdown: the
     // parameters to JSON, the response's JSON to a `Payment`.
     g.bench_function("part_json_out", |b| {

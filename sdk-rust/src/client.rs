@@ -628,7 +628,13 @@ impl Client {
                     tokio::time::sleep(wait).await;
                 }
             }
-            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            // The first attempt starts when the call did (one clock read less).
+            let attempt_start = if attempt == 1 && inner.pacer.is_none() {
+                start
+            } else {
+                Instant::now()
+            };
+            let left = deadline.map(|d| d.saturating_duration_since(attempt_start));
             if left.is_some_and(|l| l.is_zero()) {
                 meta.attempts = attempt.saturating_sub(1);
                 let maybe_sent = meta.attempts > 0;

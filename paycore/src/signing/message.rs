@@ -87,7 +87,19 @@ impl<'a> RequestUrl<'a> {
         };
         let authority = match port {
             Some(p) if Some(p) != default_port && !p.is_empty() => {
-                Cow::Owned(format!("{}:{p}", host.to_ascii_lowercase()))
+                match lower(host) {
+                    // `host_port` is `host:port` (userinfo already cut off).
+                    Cow::Borrowed(_) if host_port.len() == host.len() + 1 + p.len() => {
+                        Cow::Borrowed(host_port)
+                    }
+                    lowered => {
+                        let mut a = String::with_capacity(host.len() + 1 + p.len());
+                        a.push_str(&lowered);
+                        a.push(':');
+                        a.push_str(p);
+                        Cow::Owned(a)
+                    }
+                }
             }
             _ => lower(host),
         };
@@ -284,6 +296,23 @@ mod tests {
         }
         let u = RequestUrl::parse("https://[::1]:8443/?").unwrap();
         assert_eq!(u.authority(), "[::1]:8443");
+        // A port other than the scheme's: the host lower-cased, the port kept
+        // (borrowed from the URL when nothing needs lower-casing).
+        for (url, authority) in [
+            ("http://127.0.0.1:8080/v1", "127.0.0.1:8080"),
+            ("http://Example.COM:8080/", "example.com:8080"),
+            ("http://u:p@Host:81/", "host:81"),
+            ("http://u@host:81/", "host:81"),
+            ("https://[::1]:80/", "[::1]:80"),
+            ("http://h:443/", "h:443"),
+            ("https://h:80", "h:80"),
+        ] {
+            assert_eq!(
+                RequestUrl::parse(url).unwrap().authority(),
+                authority,
+                "{url}"
+            );
+        }
         assert_eq!(u.query(), Some(""));
         for bad in [
             "/foo",
