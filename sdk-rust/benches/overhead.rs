@@ -11,9 +11,9 @@
 //! out, signing, building the request, the timeout and deadline, the retry
 //! bookkeeping and the attempt event, JSON in.
 //!
-//! The others measure against a real server. Two measures: wall time per call (`client_1KiB`), where a loopback round
-//! trip of ~100-200 us with its thread wake-ups makes a difference of a few
-//! microseconds noise, and the CPU time the whole process spends per call
+//! The others measure against a real server, in two ways: wall time per
+//! call (`client_1KiB`), where a loopback round trip of ~100-200 us with its
+//! thread wake-ups makes a difference of a few microseconds noise, and the CPU time the whole process spends per call
 //! (`client_1KiB_cpu`: client, runtime and server threads, summed from
 //! /proc/self/task/*/schedstat), which does not count waiting. In the CPU
 //! group the bare call sends the same request bytes as the SDK (its headers

@@ -228,8 +228,8 @@ impl ClientBuilder {
 
     /// Sends every attempt through `transport` instead of reqwest (see
     /// [`Transport`]); takes precedence over
-    /// [`http_client`](Self::http_client). The `User-Agent` is then the
-    /// transport's to set.
+    /// [`http_client`](Self::http_client). The requests it gets carry the
+    /// client's `User-Agent`.
     #[must_use]
     pub fn transport(mut self, transport: impl Transport) -> Self {
         self.transport = Some(Arc::new(transport));
@@ -260,19 +260,12 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("paycore-sdk-rust/", env!("CARGO_PKG_VERSION")).to_owned());
+        let user_agent = http::HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::config("user_agent must be visible ASCII"))?;
         let transport: Arc<dyn Transport> = match (self.transport, self.http) {
             (Some(t), _) => t,
             (None, Some(c)) => Arc::new(ReqwestTransport::new(c)),
-            (None, None) => {
-                // Already installed (by us or the application) is fine.
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                Arc::new(ReqwestTransport::new(
-                    reqwest::Client::builder()
-                        .user_agent(user_agent.clone())
-                        .build()
-                        .map_err(|e| Error::config(format!("HTTP client: {e}")))?,
-                ))
-            }
+            (None, None) => Arc::new(ReqwestTransport::with_defaults()?),
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -288,8 +281,6 @@ impl ClientBuilder {
                 follow_rate_limit_headers: self.follow_rate_limit_headers,
                 epoch: Instant::now(),
                 hook: self.hook,
-                user_agent_value: http::HeaderValue::from_str(&user_agent)
-                    .map_err(|_| Error::config("user_agent must be visible ASCII"))?,
                 user_agent,
             }),
         })
@@ -309,8 +300,8 @@ struct Inner {
     follow_rate_limit_headers: bool,
     epoch: Instant,
     hook: Option<Hook>,
-    user_agent: String,
-    user_agent_value: http::HeaderValue,
+    /// Sent on every request.
+    user_agent: http::HeaderValue,
 }
 
 /// The API client. Cheap to clone (an `Arc`); share one per key: the retry
@@ -628,13 +619,7 @@ impl Client {
                     tokio::time::sleep(wait).await;
                 }
             }
-            // The first attempt starts when the call did (one clock read less).
-            let attempt_start = if attempt == 1 && inner.pacer.is_none() {
-                start
-            } else {
-                Instant::now()
-            };
-            let left = deadline.map(|d| d.saturating_duration_since(attempt_start));
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if left.is_some_and(|l| l.is_zero()) {
                 meta.attempts = attempt.saturating_sub(1);
                 let maybe_sent = meta.attempts > 0;
@@ -646,7 +631,6 @@ impl Client {
             };
             let req = self.build_request(
                 &method_parsed,
-                method,
                 (&url, &uri),
                 &body,
                 idempotency_key.as_deref(),
@@ -809,14 +793,9 @@ impl Client {
         }
     }
 
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one private helper of the request loop"
-    )]
     fn build_request(
         &self,
-        method_parsed: &http::Method,
-        method: &str,
+        method: &http::Method,
         (url, uri): (&str, &http::Uri),
         body: &Bytes,
         idempotency_key: Option<&str>,
@@ -824,30 +803,27 @@ impl Client {
         attempt: u32,
     ) -> Result<http::Request<Bytes>, Error> {
         let inner = &*self.inner;
-        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(4 + opts.headers.len());
         let mut headers = http::HeaderMap::with_capacity(8 + opts.headers.len());
         if !body.is_empty() {
-            pairs.push(("content-type", "application/json"));
             headers.insert(
                 http::header::CONTENT_TYPE,
                 http::HeaderValue::from_static("application/json"),
             );
         }
         if let Some(k) = idempotency_key {
-            pairs.push(("idempotency-key", k));
             headers.insert(IDEMPOTENCY_KEY, header_value(k)?);
         }
         for (n, v, upto) in &opts.headers {
             if attempt <= *upto {
-                pairs.push((n.as_str(), v.as_str()));
                 let name = http::HeaderName::from_bytes(n.as_bytes())
                     .map_err(|_| Error::config(format!("invalid header name {n:?}")))?;
                 headers.append(name, header_value(v)?);
             }
         }
+        // Signed over the headers as they will be sent.
         let nonce: [u8; 16] = rand::random();
         let signed = sign_request(
-            &Request::new(method, url, &pairs, body),
+            &Request::new(method.as_str(), url, &headers, body),
             &inner.key_id,
             &inner.key,
             now_unix(),
@@ -859,9 +835,9 @@ impl Client {
         }
         headers.insert(SIGNATURE_INPUT, header_value(signed.signature_input())?);
         headers.insert(SIGNATURE, header_value(signed.signature())?);
-        headers.insert(http::header::USER_AGENT, inner.user_agent_value.clone());
+        headers.insert(http::header::USER_AGENT, inner.user_agent.clone());
         let mut req = http::Request::new(body.clone());
-        *req.method_mut() = method_parsed.clone();
+        *req.method_mut() = method.clone();
         *req.uri_mut() = uri.clone();
         *req.headers_mut() = headers;
         Ok(req)

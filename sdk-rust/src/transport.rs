@@ -83,6 +83,17 @@ impl ReqwestTransport {
     pub fn new(client: reqwest::Client) -> Self {
         Self { client }
     }
+
+    /// The client's default: a new `reqwest::Client` with rustls over ring
+    /// (installed as the process's default provider unless one already is).
+    pub fn with_defaults() -> Result<Self, crate::Error> {
+        // Already installed (by us or the application) is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .build()
+            .map_err(|e| crate::Error::config(format!("HTTP client: {e}")))?;
+        Ok(Self::new(client))
+    }
 }
 
 impl Transport for ReqwestTransport {
@@ -119,7 +130,7 @@ impl Transport for ReqwestTransport {
 }
 
 /// An error and its sources, joined by `: `.
-pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(inner) = src {

@@ -864,14 +864,13 @@ impl paycore_sdk::Transport for FlakyRecorder {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_custom_transport_carries_every_attempt() {
     let srv = TestServer::start().await;
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let sent = Arc::new(Mutex::new(Vec::new()));
     let c = srv
         .builder("transport")
         .await
         .user_agent("merchant-app/2.0")
         .transport(FlakyRecorder {
-            inner: paycore_sdk::ReqwestTransport::new(reqwest::Client::new()),
+            inner: paycore_sdk::ReqwestTransport::with_defaults().unwrap(),
             calls: Mutex::new(0),
             sent: sent.clone(),
         })

@@ -602,31 +602,7 @@ fn push_sf_integer(
     if !(-MAX..=MAX).contains(&v) {
         return Err(BaseError::InvalidParameter(what));
     }
-    out.push(';');
-    out.push_str(key);
-    out.push('=');
-    if v < 0 {
-        out.push('-');
-    }
-    let mut digits = [0u8; 15];
-    let mut n = v.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        // n % 10 < 10: the cast cannot truncate.
-        #[allow(clippy::cast_possible_truncation, reason = "a digit")]
-        let d = (n % 10) as u8;
-        if let Some(slot) = digits.get_mut(at) {
-            *slot = b'0' + d;
-        }
-        n /= 10;
-        if n == 0 || at == 0 {
-            break;
-        }
-    }
-    for &d in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
+    let _ = write!(out, ";{key}={v}");
     Ok(())
 }
 
