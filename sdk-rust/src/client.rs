@@ -600,10 +600,17 @@ impl Client {
         let method_parsed = http::Method::from_bytes(method.as_bytes())
             .map_err(|_| Error::config("invalid HTTP method"))?;
         let body = Bytes::from(body.unwrap_or_default());
-        let mut meta = Meta {
+        // What an error reports of the call; built only when one is returned.
+        let meta = |attempts: u32, request_id: Option<String>, status: Option<u16>| Meta {
+            request_id,
+            attempts,
             idempotency_key: idempotency_key.clone(),
-            ..Meta::default()
+            status,
+            retry_reason: None,
         };
+        // The latest request id and failure status seen.
+        let mut last_request_id: Option<String> = None;
+        let mut last_status: Option<u16> = None;
         let mut last_tokens: Option<u32> = None;
         let mut attempt: u32 = 0;
         loop {
@@ -613,7 +620,7 @@ impl Client {
                 let wait = pacer.reserve(inner.epoch.elapsed());
                 if !wait.is_zero() {
                     if deadline.is_some_and(|d| Instant::now() + wait >= d) {
-                        meta.attempts = attempt.saturating_sub(1);
+                        let meta = meta(attempt.saturating_sub(1), last_request_id, last_status);
                         return Err(Error::new(ErrorKind::Timeout { maybe_sent: false }, meta));
                     }
                     tokio::time::sleep(wait).await;
@@ -621,7 +628,7 @@ impl Client {
             }
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if left.is_some_and(|l| l.is_zero()) {
-                meta.attempts = attempt.saturating_sub(1);
+                let meta = meta(attempt.saturating_sub(1), last_request_id, last_status);
                 let maybe_sent = meta.attempts > 0;
                 return Err(Error::new(ErrorKind::Timeout { maybe_sent }, meta));
             }
@@ -640,7 +647,6 @@ impl Client {
             let t0 = Instant::now();
             let outcome = send(&*inner.transport, req, attempt_timeout, deadline_bound).await;
             let latency = t0.elapsed();
-            meta.attempts = attempt;
             let (failure_status, headers, body_bytes, transport) = match outcome {
                 Outcome::Response {
                     status,
@@ -657,10 +663,6 @@ impl Client {
                 .as_ref()
                 .and_then(|h| header_str(h, REQUEST_ID))
                 .map(str::to_owned);
-            if request_id.is_some() {
-                meta.request_id.clone_from(&request_id);
-            }
-            meta.status = failure_status.or(meta.status);
             if let (Some(h), Some(pacer), true) =
                 (&headers, &inner.pacer, inner.follow_rate_limit_headers)
             {
@@ -685,14 +687,16 @@ impl Client {
                         reason: None,
                         retry_after: None,
                     });
-                    let data = serde_json::from_slice(&body_bytes).map_err(|e| {
-                        Error::new(
-                            ErrorKind::Decode {
+                    let data = match serde_json::from_slice(&body_bytes) {
+                        Ok(data) => data,
+                        Err(e) => {
+                            let kind = ErrorKind::Decode {
                                 message: e.to_string(),
-                            },
-                            meta.clone(),
-                        )
-                    })?;
+                            };
+                            let meta = meta(attempt, request_id.or(last_request_id), Some(status));
+                            return Err(Error::new(kind, meta));
+                        }
+                    };
                     return Ok(Response {
                         value: data,
                         request_id,
@@ -719,6 +723,7 @@ impl Client {
                     reason: Some(DoNotRetryReason::Deadline.code()),
                     retry_after: None,
                 });
+                let mut meta = meta(attempt, request_id.or(last_request_id), last_status);
                 meta.retry_reason = Some(DoNotRetryReason::Deadline);
                 return Err(Error::new(ErrorKind::Timeout { maybe_sent: true }, meta));
             }
@@ -770,11 +775,20 @@ impl Client {
             match decision {
                 RetryDecision::Retry { after, tokens, .. } => {
                     last_tokens = Some(tokens);
+                    if request_id.is_some() {
+                        last_request_id = request_id;
+                    }
+                    last_status = failure_status.or(last_status);
                     if !after.is_zero() {
                         tokio::time::sleep(after).await;
                     }
                 }
                 RetryDecision::DoNotRetry { reason } => {
+                    let mut meta = meta(
+                        attempt,
+                        request_id.or(last_request_id),
+                        failure_status.or(last_status),
+                    );
                     meta.retry_reason = Some(reason);
                     let kind = match transport {
                         Some((t, message, _)) => {

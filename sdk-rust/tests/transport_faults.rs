@@ -20,6 +20,8 @@ enum Act {
     Drop,
     /// Answer 200 with a Content-Length larger than the bytes sent, then close.
     Truncate,
+    /// Answer 503 with an API error and a request id.
+    Unavailable,
     /// Answer 200 with the payment.
     Ok,
 }
@@ -73,6 +75,15 @@ async fn raw_peer(acts: Vec<Act>) -> (String, Arc<Mutex<Vec<String>>>) {
                         let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nrequest-id: req_trunc\r\ncontent-length: 600\r\nconnection: close\r\n\r\n";
                         let _ = sock.write_all(head.as_bytes()).await;
                         let _ = sock.write_all(&PAYMENT.as_bytes()[..40]).await;
+                        let _ = sock.shutdown().await;
+                    }
+                    Act::Unavailable => {
+                        let body = r#"{"error":{"type":"api_error","code":"service_unavailable","message":"try again"}}"#;
+                        let resp = format!(
+                            "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nrequest-id: req_503\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        let _ = sock.write_all(resp.as_bytes()).await;
                         let _ = sock.shutdown().await;
                     }
                     Act::Ok => {
@@ -185,6 +196,31 @@ async fn dropped_every_time_with_a_key_is_outcome_unknown_with_the_key() {
         "{err:?}"
     );
     assert_eq!(err.attempts(), 3);
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn the_error_keeps_the_last_request_id_and_status_an_earlier_attempt_saw() {
+    // 503 (with a request id), then two attempts dropped after sending: the
+    // error is about the last attempt, and still names the server's last
+    // answer, for support to look up.
+    let (base, seen) = raw_peer(vec![Act::Unavailable, Act::Drop, Act::Drop]).await;
+    let c = client(&base);
+    let err = c
+        .payments()
+        .create_with(
+            &CreatePayment::new(100, "usd", "4242424242424242"),
+            &RequestOptions::new().idempotency_key("order-8"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::OutcomeUnknown { idempotency_key: Some(k) } if k == "order-8"),
+        "{err:?}"
+    );
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(err.request_id(), Some("req_503"));
+    assert_eq!(err.status(), Some(503));
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
 

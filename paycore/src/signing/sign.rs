@@ -154,18 +154,20 @@ impl Headers for WithDigest<'_> {
 /// `@path`, `@query`, then `content-digest` and `content-type` when there is
 /// a body, then `idempotency-key` when that header is present.
 pub fn profile_components(has_body: bool, has_idempotency_key: bool) -> Vec<Component> {
-    let mut names: Vec<&str> = Vec::with_capacity(7);
-    names.extend(["@method", "@authority", "@path", "@query"]);
-    if has_body {
-        names.extend(["content-digest", "content-type"]);
-    }
-    if has_idempotency_key {
-        names.push("idempotency-key");
-    }
-    names
-        .into_iter()
-        .filter_map(|n| Component::new(n).ok())
-        .collect()
+    const ALWAYS: &[&str] = &["@method", "@authority", "@path", "@query"];
+    const BODY: &[&str] = &["content-digest", "content-type"];
+    const IDEMPOTENCY: &[&str] = &["idempotency-key"];
+    let names = ALWAYS
+        .iter()
+        .chain(if has_body { BODY } else { &[] })
+        .chain(if has_idempotency_key {
+            IDEMPOTENCY
+        } else {
+            &[]
+        });
+    let mut out = Vec::with_capacity(7);
+    out.extend(names.filter_map(|n| Component::new(n).ok()));
+    out
 }
 
 /// Encodes nonce bytes as the profile does: base64url without padding.
