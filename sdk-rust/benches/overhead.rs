@@ -200,6 +200,19 @@ fn bench(c: &mut Criterion) {
             reqwest::header::HeaderValue::from_str(v).unwrap(),
         );
     }
+    // The bare call with the SDK's request bytes.
+    let bare_same_bytes = || {
+        rt.block_on(async {
+            let r = bare
+                .post(&url)
+                .headers(same_headers.clone())
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            black_box(r.bytes().await.unwrap())
+        })
+    };
     let mut g = c.benchmark_group("client_1KiB_cpu");
     g.bench_function("sdk_create", |b| {
         b.iter_custom(|iters| {
@@ -214,26 +227,16 @@ fn bench(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let c0 = process_cpu();
             for _ in 0..iters {
-                rt.block_on(async {
-                    let r = bare
-                        .post(&url)
-                        .headers(same_headers.clone())
-                        .body(body.clone())
-                        .send()
-                        .await
-                        .unwrap();
-                    black_box(r.bytes().await.unwrap())
-                });
+                bare_same_bytes();
             }
             process_cpu().saturating_sub(c0)
         })
     });
     // Calibration: the bare call after 6 us of busy work on the calling
     // thread (about what the SDK's own work takes per call, see the first
-    // group). Any work between calls lets the runtime's worker park, so a
-    // wake-up is paid per call: the CPU difference this row shows over the
-    // bare one is what 6 us of work costs on this path, to read the SDK's
-    // difference against.
+    // group). What this row adds over the bare one is what 6 us of known
+    // work looks like by this method: any work between calls lets the
+    // runtime's worker park, so a wake-up may be paid per call.
     g.bench_function("bare_reqwest_same_bytes_after_6us_of_work", |b| {
         b.iter_custom(|iters| {
             let c0 = process_cpu();
@@ -242,16 +245,7 @@ fn bench(c: &mut Criterion) {
                 while t.elapsed() < std::time::Duration::from_micros(6) {
                     std::hint::spin_loop();
                 }
-                rt.block_on(async {
-                    let r = bare
-                        .post(&url)
-                        .headers(same_headers.clone())
-                        .body(body.clone())
-                        .send()
-                        .await
-                        .unwrap();
-                    black_box(r.bytes().await.unwrap())
-                });
+                bare_same_bytes();
             }
             process_cpu().saturating_sub(c0)
         })
