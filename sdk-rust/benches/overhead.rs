@@ -8,17 +8,19 @@
 //! building the request, the timeout and deadline, the retry bookkeeping and
 //! the attempt event, JSON in. The JSON parts are measured alone beside it.
 //!
-//! The other groups are against a real server on loopback: wall time per
-//! call (`client_1KiB`: SDK, bare reqwest, and signing alone), and the CPU
-//! time the whole process spends per call (`client_1KiB_cpu`: client,
-//! runtime and server threads, summed from /proc/self/task/*/schedstat),
-//! where the bare call sends the same request bytes as the SDK (its headers
-//! signed once), so the server's work is the same on both sides. Neither
-//! subtraction isolates the SDK: a round trip of ~80-100 us with its thread
-//! wake-ups varies by more than the SDK costs, and any work done between
-//! calls lets the runtime's worker park, so each call then pays a wake-up;
-//! the CPU group's calibration row (the bare call after 6 us of busy work)
-//! shows what that does to the difference.
+//! The other groups are against a real server on loopback, by wall time
+//! per call (`client_1KiB`) and by the CPU time the whole process spends per
+//! call (`client_1KiB_cpu`: client, runtime and server threads, summed from
+//! /proc/self/task/*/schedstat). In both the bare reqwest call sends the
+//! same request bytes as the SDK (its headers signed once), so the server's
+//! work is the same on both sides. Neither subtraction isolates the SDK: a
+//! round trip of ~80-120 us with its thread wake-ups varies by more than
+//! the SDK costs, and any work done between calls lets the runtime's worker
+//! park, so each call may then pay a wake-up. Each group has two
+//! calibration rows: the bare call after 6 us of busy work (what a known
+//! amount of work looks like by that method in the same run), and the bare
+//! call doing the SDK's computations itself (minting, JSON both ways,
+//! signing) without its call logic, to compare `sdk_create` with.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "bench")]
 #![allow(missing_docs, reason = "criterion macros")]
@@ -139,39 +141,7 @@ fn bench(c: &mut Criterion) {
     g.finish();
     let bare = reqwest::Client::new();
     let url = format!("{base}/v1/payments");
-
-    let mut g = c.benchmark_group("client_1KiB");
-    g.bench_function("sdk_create", |b| {
-        b.iter(|| rt.block_on(async { black_box(client.payments().create(&p).await.unwrap()) }))
-    });
-    g.bench_function("bare_reqwest", |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let r = bare
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .body(body.clone())
-                    .send()
-                    .await
-                    .unwrap();
-                black_box(r.bytes().await.unwrap())
-            })
-        })
-    });
     let key = SigningKey::hmac(&[5u8; 32]).unwrap();
-    g.bench_function("cpu_only_mint_and_sign", |b| {
-        b.iter(|| {
-            let idem = IdempotencyKey::from_random(rand::random());
-            let headers = [
-                ("content-type", "application/json"),
-                ("idempotency-key", idem.as_str()),
-            ];
-            let nonce: [u8; 16] = rand::random();
-            let req = Request::new("POST", &url, &headers, &body);
-            black_box(sign_request(&req, "key_bench", &key, 1_700_000_000, &nonce).unwrap())
-        })
-    });
-    g.finish();
 
     // The SDK's request, signed once: the bare call sends exactly these bytes.
     let idem = IdempotencyKey::from_random(rand::random());
@@ -200,7 +170,8 @@ fn bench(c: &mut Criterion) {
             reqwest::header::HeaderValue::from_str(v).unwrap(),
         );
     }
-    // The bare call with the SDK's request bytes.
+    let sdk_create =
+        || rt.block_on(async { black_box(client.payments().create(&p).await.unwrap()) });
     let bare_same_bytes = || {
         rt.block_on(async {
             let r = bare
@@ -213,42 +184,95 @@ fn bench(c: &mut Criterion) {
             black_box(r.bytes().await.unwrap())
         })
     };
-    let mut g = c.benchmark_group("client_1KiB_cpu");
-    g.bench_function("sdk_create", |b| {
-        b.iter_custom(|iters| {
-            let c0 = process_cpu();
-            for _ in 0..iters {
-                rt.block_on(async { black_box(client.payments().create(&p).await.unwrap()) });
-            }
-            process_cpu().saturating_sub(c0)
-        })
-    });
-    g.bench_function("bare_reqwest_same_bytes", |b| {
-        b.iter_custom(|iters| {
-            let c0 = process_cpu();
-            for _ in 0..iters {
-                bare_same_bytes();
-            }
-            process_cpu().saturating_sub(c0)
-        })
-    });
     // Calibration: the bare call after 6 us of busy work on the calling
     // thread (about what the SDK's own work takes per call, see the first
     // group). What this row adds over the bare one is what 6 us of known
-    // work looks like by this method: any work between calls lets the
+    // work looks like by each method: any work between calls lets the
     // runtime's worker park, so a wake-up may be paid per call.
-    g.bench_function("bare_reqwest_same_bytes_after_6us_of_work", |b| {
-        b.iter_custom(|iters| {
-            let c0 = process_cpu();
-            for _ in 0..iters {
-                let t = std::time::Instant::now();
-                while t.elapsed() < std::time::Duration::from_micros(6) {
-                    std::hint::spin_loop();
-                }
-                bare_same_bytes();
-            }
-            process_cpu().saturating_sub(c0)
+    let bare_after_6us_of_work = || {
+        let t = std::time::Instant::now();
+        while t.elapsed() < std::time::Duration::from_micros(6) {
+            std::hint::spin_loop();
+        }
+        bare_same_bytes()
+    };
+    // The bare call doing the SDK's computations itself (a key minted, the
+    // params to JSON, the request signed, the response's JSON to a
+    // `Payment`) but none of its call logic (transport, timeout, deadline,
+    // retry bookkeeping, the attempt event): against `sdk_create`, whether
+    // the SDK adds anything on the wire path beyond its work.
+    let bare_plus_the_sdks_work = || {
+        rt.block_on(async {
+            let idem = IdempotencyKey::from_random(rand::random());
+            let out = serde_json::to_vec(&p).unwrap();
+            let headers = [
+                ("content-type", "application/json"),
+                ("idempotency-key", idem.as_str()),
+            ];
+            let nonce: [u8; 16] = rand::random();
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs()
+                .try_into()
+                .unwrap();
+            let req = Request::new("POST", &url, &headers, &out);
+            black_box(sign_request(&req, "key_bench", &key, now, &nonce).unwrap());
+            let r = bare
+                .post(&url)
+                .headers(same_headers.clone())
+                .body(out)
+                .send()
+                .await
+                .unwrap();
+            let bytes = r.bytes().await.unwrap();
+            black_box(serde_json::from_slice::<Payment>(&bytes).unwrap())
         })
+    };
+
+    let mut g = c.benchmark_group("client_1KiB");
+    g.bench_function("sdk_create", |b| b.iter(sdk_create));
+    g.bench_function("bare_reqwest_same_bytes", |b| b.iter(bare_same_bytes));
+    g.bench_function("bare_reqwest_same_bytes_after_6us_of_work", |b| {
+        b.iter(bare_after_6us_of_work)
+    });
+    g.bench_function("bare_reqwest_plus_the_sdks_work", |b| {
+        b.iter(bare_plus_the_sdks_work)
+    });
+    g.bench_function("cpu_only_mint_and_sign", |b| {
+        b.iter(|| {
+            let idem = IdempotencyKey::from_random(rand::random());
+            let headers = [
+                ("content-type", "application/json"),
+                ("idempotency-key", idem.as_str()),
+            ];
+            let nonce: [u8; 16] = rand::random();
+            let req = Request::new("POST", &url, &headers, &body);
+            black_box(sign_request(&req, "key_bench", &key, 1_700_000_000, &nonce).unwrap())
+        })
+    });
+    g.finish();
+
+    // CPU time per call, all threads.
+    let cpu_per = |iters: u64, call: &dyn Fn()| {
+        let c0 = process_cpu();
+        for _ in 0..iters {
+            call();
+        }
+        process_cpu().saturating_sub(c0)
+    };
+    let mut g = c.benchmark_group("client_1KiB_cpu");
+    g.bench_function("sdk_create", |b| {
+        b.iter_custom(|iters| cpu_per(iters, &|| drop(sdk_create())))
+    });
+    g.bench_function("bare_reqwest_same_bytes", |b| {
+        b.iter_custom(|iters| cpu_per(iters, &|| drop(bare_same_bytes())))
+    });
+    g.bench_function("bare_reqwest_same_bytes_after_6us_of_work", |b| {
+        b.iter_custom(|iters| cpu_per(iters, &|| drop(bare_after_6us_of_work())))
+    });
+    g.bench_function("bare_reqwest_plus_the_sdks_work", |b| {
+        b.iter_custom(|iters| cpu_per(iters, &|| drop(bare_plus_the_sdks_work())))
     });
     g.finish();
 }
