@@ -1138,7 +1138,7 @@ export interface WebhookAttempt {
   durationMs: number
   /** The start of the receiver's body. */
   responseBody?: string
-  /** `timeout`, `connect`, `http_status`, `refused_address`, `body_too_large`. */
+  /** `timeout`, `connect`, `http_status`, `refused_address`. */
   errorKind?: string
   /** Succeeded or failed. */
   result: 'succeeded' | 'failed' | 'unknown'

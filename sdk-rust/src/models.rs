@@ -845,7 +845,7 @@ pub struct WebhookAttempt {
     pub duration_ms: u64,
     /// The start of the receiver's body.
     pub response_body: Option<String>,
-    /// `timeout`, `connect`, `http_status`, `refused_address`, `body_too_large`.
+    /// `timeout`, `connect`, `http_status`, `refused_address`.
     pub error_kind: Option<String>,
     /// Succeeded or failed.
     pub result: AttemptResult,

@@ -147,7 +147,7 @@ impl Metrics {
         r.describe_histogram(
             WEBHOOK_LAG.into(),
             Some(Unit::Seconds),
-            d("Time from an event's creation to its successful delivery."),
+            d("Time from the moment a delivery attempt became due to its start, one per attempt."),
         );
     }
 
@@ -205,7 +205,7 @@ impl Metrics {
             .increment(1);
     }
 
-    /// A delivery succeeded `seconds` after its event was created.
+    /// A delivery attempt started `seconds` after it became due.
     pub fn webhook_delivery_lag(&self, seconds: f64) {
         self.histogram(WEBHOOK_LAG, Vec::new()).record(seconds);
     }

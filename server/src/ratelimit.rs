@@ -35,8 +35,8 @@ pub trait RateLimiter: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<RateOutcome, AppError>>;
 }
 
-/// The route class of a path: its resource (`payments`, `refunds`, `events`)
-/// and whether it reads or writes.
+/// The route class of a path: its resource (`payments`, `refunds`, `events`,
+/// `webhook_endpoints`, `usage`) and whether it reads or writes.
 pub fn route_class(method: &axum::http::Method, path: &str) -> String {
     let resource = path
         .trim_start_matches("/v1/")
