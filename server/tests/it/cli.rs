@@ -1,5 +1,6 @@
 //! The binary itself: zero-setup start in an empty directory (SQLite file,
-//! migrations, a sandbox key printed once), `keys create`, and `--help`.
+//! migrations, a sandbox key printed once), `keys create`, `--help`, and the
+//! option tables of the docs (every option, its variable and default).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -216,4 +217,78 @@ async fn zero_setup_start() {
         !String::from_utf8_lossy(&out.stdout).contains("key id:"),
         "a key is printed only on an empty database"
     );
+}
+
+/// The cells of a Markdown table row (`\|` inside a cell is not a border).
+fn cells(row: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cell = String::new();
+    let mut escaped = false;
+    for c in row.trim().trim_start_matches('|').chars() {
+        match c {
+            '|' if !escaped => out.push(std::mem::take(&mut cell).trim().to_owned()),
+            _ => cell.push(c),
+        }
+        escaped = c == '\\';
+    }
+    out
+}
+
+/// The option tables of the server README and of the operations page list
+/// every server option with its environment variable and default, and no
+/// option the server does not have.
+#[test]
+fn the_option_tables_in_the_docs_match_the_options() {
+    use clap::CommandFactory;
+    let cmd = paycore_server::config::Cli::command();
+    // (flag, variable, default): "off" for a switch, "unset" for none.
+    let options: Vec<(String, String, String)> = cmd
+        .get_arguments()
+        .filter_map(|a| {
+            let env = a.get_env()?.to_str()?.to_owned();
+            let default = if a.get_action().takes_values() {
+                a.get_default_values()
+                    .first()
+                    .and_then(|d| d.to_str())
+                    .unwrap_or("unset")
+                    .to_owned()
+            } else {
+                "off".to_owned()
+            };
+            Some((
+                format!("`--{}`", a.get_long()?),
+                format!("`{env}`"),
+                default,
+            ))
+        })
+        .collect();
+    assert!(options.len() >= 20, "{options:?}");
+    for doc in ["README.md", "../docs/pages/operations/server.md"] {
+        let path = format!("{}/{doc}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let rows: Vec<Vec<String>> = text
+            .lines()
+            .filter(|l| l.starts_with("| `--"))
+            .map(cells)
+            .collect();
+        for (flag, env, default) in &options {
+            let row = rows
+                .iter()
+                .find(|r| &r[0] == flag)
+                .unwrap_or_else(|| panic!("{doc} has no row for {flag}"));
+            assert_eq!(&row[1], env, "{doc}: the variable of {flag}");
+            // An empty default (a list) means built-in values, said in words.
+            if !default.is_empty() {
+                let documented = row[2].trim_matches('`');
+                assert_eq!(documented, default, "{doc}: the default of {flag}");
+            }
+        }
+        for row in &rows {
+            assert!(
+                options.iter().any(|(f, _, _)| f == &row[0]),
+                "{doc} documents {}, which the server does not have",
+                row[0]
+            );
+        }
+    }
 }
