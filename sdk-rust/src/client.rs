@@ -601,12 +601,15 @@ impl Client {
             .map_err(|_| Error::config("invalid HTTP method"))?;
         let body = Bytes::from(body.unwrap_or_default());
         // What an error reports of the call; built only when one is returned.
-        let meta = |attempts: u32, request_id: Option<String>, status: Option<u16>| Meta {
+        let meta = |attempts: u32,
+                    request_id: Option<String>,
+                    status: Option<u16>,
+                    retry_reason: Option<DoNotRetryReason>| Meta {
             request_id,
             attempts,
             idempotency_key: idempotency_key.clone(),
             status,
-            retry_reason: None,
+            retry_reason,
         };
         // The latest request id and failure status seen.
         let mut last_request_id: Option<String> = None;
@@ -620,7 +623,12 @@ impl Client {
                 let wait = pacer.reserve(inner.epoch.elapsed());
                 if !wait.is_zero() {
                     if deadline.is_some_and(|d| Instant::now() + wait >= d) {
-                        let meta = meta(attempt.saturating_sub(1), last_request_id, last_status);
+                        let meta = meta(
+                            attempt.saturating_sub(1),
+                            last_request_id,
+                            last_status,
+                            None,
+                        );
                         return Err(Error::new(ErrorKind::Timeout { maybe_sent: false }, meta));
                     }
                     tokio::time::sleep(wait).await;
@@ -628,7 +636,12 @@ impl Client {
             }
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if left.is_some_and(|l| l.is_zero()) {
-                let meta = meta(attempt.saturating_sub(1), last_request_id, last_status);
+                let meta = meta(
+                    attempt.saturating_sub(1),
+                    last_request_id,
+                    last_status,
+                    None,
+                );
                 let maybe_sent = meta.attempts > 0;
                 return Err(Error::new(ErrorKind::Timeout { maybe_sent }, meta));
             }
@@ -693,7 +706,8 @@ impl Client {
                             let kind = ErrorKind::Decode {
                                 message: e.to_string(),
                             };
-                            let meta = meta(attempt, request_id.or(last_request_id), Some(status));
+                            let meta =
+                                meta(attempt, request_id.or(last_request_id), Some(status), None);
                             return Err(Error::new(kind, meta));
                         }
                     };
@@ -723,8 +737,12 @@ impl Client {
                     reason: Some(DoNotRetryReason::Deadline.code()),
                     retry_after: None,
                 });
-                let mut meta = meta(attempt, request_id.or(last_request_id), last_status);
-                meta.retry_reason = Some(DoNotRetryReason::Deadline);
+                let meta = meta(
+                    attempt,
+                    request_id.or(last_request_id),
+                    last_status,
+                    Some(DoNotRetryReason::Deadline),
+                );
                 return Err(Error::new(ErrorKind::Timeout { maybe_sent: true }, meta));
             }
             let envelope: EnvelopeError = if transport.is_none() {
@@ -784,12 +802,12 @@ impl Client {
                     }
                 }
                 RetryDecision::DoNotRetry { reason } => {
-                    let mut meta = meta(
+                    let meta = meta(
                         attempt,
                         request_id.or(last_request_id),
                         failure_status.or(last_status),
+                        Some(reason),
                     );
-                    meta.retry_reason = Some(reason);
                     let kind = match transport {
                         Some((t, message, _)) => {
                             transport_error_kind(t, message, reason, method, &idempotency_key)

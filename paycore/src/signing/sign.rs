@@ -159,12 +159,8 @@ pub fn profile_components(has_body: bool, has_idempotency_key: bool) -> Vec<Comp
     const IDEMPOTENCY: &[&str] = &["idempotency-key"];
     let names = ALWAYS
         .iter()
-        .chain(if has_body { BODY } else { &[] })
-        .chain(if has_idempotency_key {
-            IDEMPOTENCY
-        } else {
-            &[]
-        });
+        .chain(BODY.iter().filter(|_| has_body))
+        .chain(IDEMPOTENCY.iter().filter(|_| has_idempotency_key));
     let mut out = Vec::with_capacity(7);
     out.extend(names.filter_map(|n| Component::new(n).ok()));
     out
